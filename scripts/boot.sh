@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a kernel under QEMU (TCG, multi-threaded) with an initramfs; the
+# console goes to LOG. The guest powers itself off; a guest still running
+# after TIMEOUT seconds is killed and the run fails.
+#
+# Usage: scripts/boot.sh ARCH KERNEL INITRD LOG [KERNEL-ARGS...]
+# Environment: TIMEOUT (default 1200), CPUS (default 2), MEM (default 1G)
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 4 ] || die "usage: scripts/boot.sh ARCH KERNEL INITRD LOG [KERNEL-ARGS...]"
+arch_setup "$1"
+KERNEL=$2 INITRD=$3 LOG=$4
+shift 4
+[ -f "$KERNEL" ] || die "no kernel image at $KERNEL"
+[ -f "$INITRD" ] || die "no initramfs at $INITRD"
+command -v "$QEMU" >/dev/null || die "$QEMU not found (scripts/deps.sh installs it)"
+TIMEOUT=${TIMEOUT:-1200} CPUS=${CPUS:-2} MEM=${MEM:-1G}
+
+mkdir -p "$(dirname "$LOG")"
+note "booting $(basename "$KERNEL") on $PVARCH ($CPUS CPUs, timeout ${TIMEOUT}s), console: $LOG"
+start=$(date +%s)
+timeout -k 10 "$TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" -accel tcg,thread=multi \
+	-smp "$CPUS" -m "$MEM" -nographic -no-reboot -monitor none -serial stdio \
+	-kernel "$KERNEL" -initrd "$INITRD" \
+	-append "console=$CONSOLE panic=-1 loglevel=7 pervma.cpus=$CPUS $*" \
+	</dev/null >"$LOG" 2>&1
+rc=$?
+# The console uses CRLF; keep the log plain.
+sed -i 's/\r$//' "$LOG"
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "pervma: error: guest did not finish within ${TIMEOUT}s; last console lines:" >&2
+	tail -n 20 "$LOG" >&2
+	exit 1
+fi
+[ $rc -eq 0 ] || { tail -n 20 "$LOG" >&2; die "$QEMU exited with status $rc"; }
+note "guest ran $(( $(date +%s) - start ))s"

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: the whole verification of the series on $BASE, in stages.
+#
+#   host tests     the harness's own tests (apply failure handling, console
+#                  log judging, patch checks, the guest programs on the host)
+#   apply          quilt push -a --fuzz=0 onto the cached work tree
+#   apply (git am) the same series with git am onto a scratch git copy
+#   patches        header fields + checkpatch.pl for every patch
+#   x86_64         debug build (lockdep, KASAN, DEBUG_VM, ...), boot, tests
+#   arm64, powerpc build, boot, tests
+#
+# A stage that fails does not stop the others (a boot is skipped when its
+# build failed). Prints a summary and "N passed, N failed"; exits 1 if any
+# stage failed. Environment: ARCHS (default "x86_64 arm64 powerpc"),
+# DEBUG_ARCHS (archs built with debug.config, default x86_64),
+# TEST_SECONDS (stress-test time in the guest, default 5).
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 0 ] || die "check.sh takes no arguments (see the environment variables in its header)"
+ARCHS=${ARCHS:-x86_64 arm64 powerpc}
+DEBUG_ARCHS=${DEBUG_ARCHS:-x86_64}
+for a in $ARCHS; do (arch_setup "$a") || exit 1; done
+S=$PERVMA_TOP/scripts
+T0=$(date +%s)
+results=()
+npass=0 nfail=0
+
+# stage NAME CMD...: run CMD with its output shown, and record the result.
+stage() {
+	local name=$1 t rc
+	shift
+	echo
+	echo "==== $name"
+	t=$(date +%s)
+	"$@"
+	rc=$?
+	t=$(( $(date +%s) - t ))
+	if [ $rc -eq 0 ]; then
+		results+=("ok      $name (${t}s)")
+		npass=$((npass + 1))
+	else
+		results+=("not ok  $name (${t}s)")
+		nfail=$((nfail + 1))
+	fi
+	return $rc
+}
+
+apply_git_scratch() {
+	local scratch
+	scratch=$(mktemp -d "$PERVMA_CACHE/gitam.XXXXXX") || return 1
+	cp -al "$PRISTINE" "$scratch/linux" &&
+		(cd "$scratch/linux" && rm -f .pervma-pristine && git init -q && git add -f -A . &&
+		 git -c user.name=pervma -c user.email=pervma@localhost commit -qm base) &&
+		KSRC=$scratch/linux "$S/apply.sh" --git
+	local rc=$?
+	rm -rf "$scratch"
+	return $rc
+}
+
+stage "deps" "$S/deps.sh"
+for t in programs apply check-log check-patches; do
+	stage "host tests: $t" bash "$PERVMA_TOP/tests/host/$t.sh"
+done
+stage "base $BASE_PKG $BASE_VERSION" "$S/base.sh"
+applied=0
+stage "apply series (quilt --fuzz=0)" "$S/apply.sh" && applied=1
+stage "apply series (git am)" apply_git_scratch
+stage "patches: headers + checkpatch" "$S/check-patches.sh"
+
+for a in $ARCHS; do
+	debug=0
+	case " $DEBUG_ARCHS " in *" $a "*) debug=1 ;; esac
+	flav=$(flavour_name on $debug)
+	if [ $applied = 1 ] && stage "$a-$flav: build" env DEBUG=$debug FEATURE=on "$S/build.sh" "$a"; then
+		stage "$a-$flav: boot + tests" env DEBUG=$debug FEATURE=on "$S/guest-test.sh" "$a"
+	else
+		results+=("skip    $a-$flav: boot + tests (no kernel)")
+	fi
+done
+
+echo
+echo "==== summary (base $BASE_VERSION, $(date -u +%Y-%m-%dT%H:%MZ), $(( ($(date +%s) - T0) / 60 )) min)"
+printf '%s\n' "${results[@]}"
+echo "check: $npass passed, $nfail failed"
+[ $nfail -eq 0 ]

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the built kernel for ARCH with the test initramfs and judge the run.
+#
+# Usage: scripts/guest-test.sh ARCH
+# Environment: FEATURE, DEBUG (which build, as scripts/build.sh),
+#   TEST_SECONDS (stress-test run time in the guest, default 5),
+#   ONLY (comma-separated test names), TIMEOUT (guest time limit).
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 1 ] || die "usage: scripts/guest-test.sh ARCH"
+arch_setup "$1"
+FEATURE=${FEATURE:-on} DEBUG=${DEBUG:-0}
+OUT=$(build_dir "$PVARCH" "$FEATURE" "$DEBUG") || exit 1
+[ -f "$OUT/$IMAGE" ] || die "no $PVARCH kernel built in $OUT (run scripts/build.sh $PVARCH with FEATURE=$FEATURE DEBUG=$DEBUG)"
+
+"$PERVMA_TOP/scripts/initramfs.sh" "$PVARCH" "$OUT/pervma-tests.cpio" || exit 1
+log=$OUT/console-test.log
+extra=("pervma.mode=test" "pervma.seconds=${TEST_SECONDS:-5}")
+[ -n "${ONLY:-}" ] && extra+=("pervma.only=$ONLY")
+"$PERVMA_TOP/scripts/boot.sh" "$PVARCH" "$OUT/$IMAGE" "$OUT/pervma-tests.cpio" "$log" "${extra[@]}"
+boot_rc=$?
+"$PERVMA_TOP/scripts/check-log.py" --name "$PVARCH-$(flavour_name "$FEATURE" "$DEBUG")" "$log"
+check_rc=$?
+[ $boot_rc -eq 0 ] && [ $check_rc -eq 0 ]

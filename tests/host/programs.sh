@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host self-test of the guest test programs: build them natively and check
+# that they really behave as intended (pass, catch injected corruption,
+# print every benchmark result, reject bad command lines), then check that
+# they cross-compile as static binaries without warnings.
+#
+# Output is TAP ("ok N - ..." / "not ok N - ..."), then "N passed, N failed".
+# Exits 1 if any check failed.
+
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+progs=(mm_integrity fork_faults pft)
+declare -A src=(
+	[mm_integrity]=$top/tests/guest/mm_integrity.c
+	[fork_faults]=$top/tests/guest/fork_faults.c
+	[pft]=$top/tests/bench/pft.c
+)
+cflags=(-static -O2 -pthread -Wall -Wextra -Werror)
+bench_names=(faults_t1 faults_t1_writer writer_ops_t1 faults_t2
+	     faults_t2_writer writer_ops_t2 fault_ns fork_us_v256)
+run_timeout=120
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+. "$here/tap.sh"
+
+# build CC PROG OUT LOG: compile; fail on any compiler output.
+build() {
+	local rc=0
+
+	"$1" "${cflags[@]}" -o "$3" "${src[$2]}" >"$4" 2>&1 || rc=$?
+	if [ "$rc" != 0 ]; then
+		echo "$1 exited with status $rc" >>"$4"
+		return 1
+	fi
+	if [ -s "$4" ]; then
+		echo "(compiler printed the output above)" >>"$4"
+		return 1
+	fi
+}
+
+# is_static_elf FILE MACHINE LOG: an ELF for MACHINE with no interpreter.
+is_static_elf() {
+	local machine
+
+	machine=$(readelf -h "$1" 2>>"$3" | sed -n 's/^ *Machine: *//p')
+	if [ "$machine" != "$2" ]; then
+		echo "ELF machine is '$machine', expected '$2'" >>"$3"
+		return 1
+	fi
+	if readelf -l "$1" 2>>"$3" | grep -q INTERP; then
+		echo "$1 has a program interpreter: not static" >>"$3"
+		return 1
+	fi
+}
+
+# run LOG CMD...: run with a time limit, output to LOG; prints exit status.
+run() {
+	local log=$1 rc=0
+
+	shift
+	timeout "$run_timeout" "$@" >"$log" 2>&1 || rc=$?
+	echo "$rc"
+}
+
+# --- native builds ----------------------------------------------------------
+
+for p in "${progs[@]}"; do
+	log=$tmp/build-$p.log
+	rc=0
+	build gcc "$p" "$tmp/$p" "$log" &&
+		is_static_elf "$tmp/$p" "Advanced Micro Devices X86-64" "$log" ||
+		rc=1
+	result "$rc" "$p builds natively, static, without warnings" "$log"
+done
+
+# --- behaviour --------------------------------------------------------------
+
+for p in "${progs[@]}"; do
+	log=$tmp/help-$p.log
+	rc=$(run "$log" "$tmp/$p" --help)
+	st=0
+	expect_rc "$log" "$rc" 0 && expect_grep "$log" '^Usage: ' || st=1
+	result "$st" "$p --help prints usage and exits 0" "$log"
+done
+
+for p in mm_integrity fork_faults; do
+	log=$tmp/pass-$p.log
+	rc=$(run "$log" "$tmp/$p" --seconds 2)
+	st=0
+	expect_rc "$log" "$rc" 0 && expect_grep "$log" ": PASS$" || st=1
+	result "$st" "$p --seconds 2 passes" "$log"
+
+	log=$tmp/inject-$p.log
+	rc=$(run "$log" "$tmp/$p" --seconds 2 --inject-corruption)
+	st=0
+	expect_rc "$log" "$rc" 1 && expect_grep "$log" "CORRUPTION: " &&
+		expect_grep "$log" ": FAIL " || st=1
+	result "$st" "$p --inject-corruption is detected (exit 1, CORRUPTION reported)" "$log"
+done
+
+log=$tmp/pft-all.log
+rc=$(run "$log" "$tmp/pft" --mode all --seconds 1)
+st=0
+expect_rc "$log" "$rc" 0 || st=1
+result "$st" "pft --mode all --seconds 1 exits 0" "$log"
+for name in "${bench_names[@]}"; do
+	st=0
+	awk -v name="$name" '
+		$1 == "BENCH" && $2 == name && NF == 4 &&
+		$3 ~ /^[0-9]+\.[0-9]$/ && $3 + 0 > 0 { found++ }
+		END { exit found == 1 ? 0 : 1 }' "$log" || st=1
+	result "$st" "pft --mode all prints one 'BENCH $name <positive> <unit>'" "$log"
+done
+st=0
+if grep -v '^BENCH [a-z0-9_]* [0-9]*\.[0-9] [a-z/]*$' "$log" >"$tmp/pft-extra.log"; then
+	st=1
+fi
+result "$st" "pft --mode all prints nothing but BENCH lines" "$tmp/pft-extra.log"
+
+for p in "${progs[@]}"; do
+	log=$tmp/bogus-$p.log
+	rc=$(run "$log" "$tmp/$p" --bogus)
+	st=0
+	expect_rc "$log" "$rc" 2 && expect_grep "$log" "unrecognized option '--bogus'" &&
+		expect_grep "$log" "--help" || st=1
+	result "$st" "$p --bogus is rejected with a clear message" "$log"
+
+	log=$tmp/badval-$p.log
+	rc=$(run "$log" "$tmp/$p" --seconds 0)
+	st=0
+	expect_rc "$log" "$rc" 2 && expect_grep "$log" "--seconds: '0' is not a number from 1 to" ||
+		st=1
+	result "$st" "$p --seconds 0 is rejected with a clear message" "$log"
+done
+
+log=$tmp/badmode.log
+rc=$(run "$log" "$tmp/pft" --mode nosuch)
+st=0
+expect_rc "$log" "$rc" 2 && expect_grep "$log" "unknown mode 'nosuch'" || st=1
+result "$st" "pft --mode nosuch is rejected with a clear message" "$log"
+
+# --- cross builds -----------------------------------------------------------
+
+declare -A cross_machine=(
+	[aarch64-linux-gnu-gcc]=AArch64
+	[powerpc64le-linux-gnu-gcc]="PowerPC64"
+)
+for cc in aarch64-linux-gnu-gcc powerpc64le-linux-gnu-gcc; do
+	if ! command -v "$cc" >/dev/null; then
+		echo "# skipping cross builds with $cc: not installed"
+		continue
+	fi
+	for p in "${progs[@]}"; do
+		log=$tmp/cross-$cc-$p.log
+		rc=0
+		build "$cc" "$p" "$tmp/$p.$cc" "$log" &&
+			is_static_elf "$tmp/$p.$cc" "${cross_machine[$cc]}" "$log" ||
+			rc=1
+		result "$rc" "$p builds with $cc, static, without warnings" "$log"
+	done
+done
+
+tap_done
