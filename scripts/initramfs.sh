@@ -61,9 +61,9 @@ build_vm_selftest() { # NAME
 	local src=("$VMDIR/$1.c") f
 	[ -f "${src[0]}" ] || die "tests/guest/list names vm/$1 but $VMDIR/$1.c does not exist"
 	# Extra sources, as the selftests' Makefile lists them:
-	# "$(OUTPUT)/NAME: vm_util.c ..."
-	for f in $(sed -n "s|^\$(OUTPUT)/$1: *||p" "$VMDIR/Makefile"); do
-		src+=("$VMDIR/$f")
+	# "$(OUTPUT)/NAME: vm_util.c ..." (6.1) and "$(TEST_GEN_FILES): ..." (6.12)
+	for f in $(sed -n -e "s|^\$(OUTPUT)/$1: *||p" -e "s|^\$(TEST_GEN_FILES): *||p" "$VMDIR/Makefile"); do
+		case "$f" in *.c) src+=("$VMDIR/$f") ;; esac
 	done
 	"$TGT_CC" -static -O2 -pthread -Wall -I "$WORK" -I "$WORK/tools/testing/selftests" \
 		-o "$stage/tests/bin/vm/$1" "${src[@]}" -lrt 2>"$stage/cc.log" ||
