@@ -175,6 +175,58 @@ static inline void no_more_args(int argc, char **argv)
 		usage_error("unexpected argument '%s'", argv[optind]);
 }
 
+/* The options both stress tests take. */
+struct stress_opts {
+	unsigned long seconds;
+	unsigned long threads;
+	unsigned long max_threads;
+	unsigned long pages;
+	bool inject;
+};
+
+/*
+ * Parse --seconds, --threads (1..o->max_threads), --pages,
+ * --inject-corruption and --help (which prints usage() and exits 0) into o,
+ * whose fields hold the defaults on entry.
+ */
+static inline void parse_stress_args(int argc, char **argv,
+				     struct stress_opts *o, void (*usage)(void))
+{
+	static const struct option options[] = {
+		{ "seconds", required_argument, NULL, 's' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "pages", required_argument, NULL, 'p' },
+		{ "inject-corruption", no_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			o->seconds = parse_ulong("seconds", optarg, 1, 86400);
+			break;
+		case 't':
+			o->threads = parse_ulong("threads", optarg, 1,
+						 o->max_threads);
+			break;
+		case 'p':
+			o->pages = parse_ulong("pages", optarg, 1, 1 << 20);
+			break;
+		case 'i':
+			o->inject = true;
+			break;
+		case 'h':
+			usage();
+			exit(0);
+		default:
+			usage_hint();	/* getopt_long() said what is wrong */
+		}
+	}
+	no_more_args(argc, argv);
+}
+
 static inline uint64_t now_ns(void)
 {
 	struct timespec ts;

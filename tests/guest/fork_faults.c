@@ -36,10 +36,9 @@ struct child_stats {
 	uint64_t mid_round;	/* snapshots that caught a sweep midway */
 };
 
-static unsigned long opt_seconds = 5;
-static unsigned long opt_threads = 2;
-static unsigned long opt_pages = 128;
-static bool opt_inject;
+static struct stress_opts opt = {
+	.seconds = 5, .threads = 2, .max_threads = MAX_WRITERS, .pages = 128,
+};
 
 static struct writer writers[MAX_WRITERS];
 static struct child_stats *child_stats;
@@ -64,7 +63,7 @@ static uint64_t val_round(uint64_t v)
 
 static size_t region_words(void)
 {
-	return opt_pages * page_words;
+	return opt.pages * page_words;
 }
 
 /* Write round @round to every word, in ascending order (volatile keeps it). */
@@ -111,7 +110,7 @@ static bool check_round(const struct writer *w, uint64_t round,
 /* Put back the previous round's value of one word, as a lost write would. */
 static void inject_lost_write(struct writer *w, uint64_t round)
 {
-	size_t page = opt_pages / 2, word = page_words / 2;
+	size_t page = opt.pages / 2, word = page_words / 2;
 
 	msg("--inject-corruption: undoing writer %u's round %llu write of page %zu word %zu (a simulated lost write)",
 	    w->id, (unsigned long long)round, page, word);
@@ -128,11 +127,11 @@ static void *writer_fn(void *arg)
 	do {
 		round++;
 		write_round(w, round);
-		if (opt_inject && w->id == 0 && !injected &&
+		if (opt.inject && w->id == 0 && !injected &&
 		    __atomic_load_n(&nr_forks, __ATOMIC_SEQ_CST))
 			inject_lost_write(w, round);
 		check_round(w, round, "writer");
-		w->verified += opt_pages;
+		w->verified += opt.pages;
 		__atomic_store_n(&w->done, round, __ATOMIC_RELEASE);
 	} while (!__atomic_load_n(&stop, __ATOMIC_SEQ_CST));
 	return NULL;
@@ -175,7 +174,7 @@ static bool child_check_writer(const struct writer *w)
 		     (unsigned long long)done);
 		return false;
 	}
-	__atomic_add_fetch(&child_stats->pages, opt_pages, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&child_stats->pages, opt.pages, __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(&child_stats->mid_round, mid_round,
 			   __ATOMIC_SEQ_CST);
 	return true;
@@ -187,9 +186,9 @@ static bool child_check(void)
 	bool ok = true;
 	unsigned int i;
 
-	for (i = 0; i < opt_threads; i++)
+	for (i = 0; i < opt.threads; i++)
 		ok &= child_check_writer(&writers[i]);
-	for (i = 0; i < opt_threads; i++) {
+	for (i = 0; i < opt.threads; i++) {
 		write_round(&writers[i], CHILD_ROUND);
 		ok &= check_round(&writers[i], CHILD_ROUND,
 				  "fork child write");
@@ -215,44 +214,7 @@ static void usage(void)
 	       "                       fork (a simulated lost write); the test must\n"
 	       "                       then fail\n"
 	       "  --help               show this help\n",
-	       prog_name, opt_seconds, MAX_WRITERS, opt_threads, opt_pages);
-}
-
-static void parse_args(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "seconds", required_argument, NULL, 's' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "pages", required_argument, NULL, 'p' },
-		{ "inject-corruption", no_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			opt_seconds = parse_ulong("seconds", optarg, 1, 86400);
-			break;
-		case 't':
-			opt_threads = parse_ulong("threads", optarg, 1,
-						  MAX_WRITERS);
-			break;
-		case 'p':
-			opt_pages = parse_ulong("pages", optarg, 1, 1 << 20);
-			break;
-		case 'i':
-			opt_inject = true;
-			break;
-		case 'h':
-			usage();
-			exit(0);
-		default:
-			usage_hint();	/* getopt_long() said what is wrong */
-		}
-	}
-	no_more_args(argc, argv);
+	       prog_name, opt.seconds, MAX_WRITERS, opt.threads, opt.pages);
 }
 
 int main(int argc, char **argv)
@@ -261,23 +223,23 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	prog_init(argv[0]);
-	parse_args(argc, argv);
+	parse_stress_args(argc, argv, &opt, usage);
 	printf("%s: %lu writer thread(s) x %lu pages, %lu s, page size %zu%s\n",
-	       prog_name, opt_threads, opt_pages, opt_seconds, page_size,
-	       opt_inject ? ", injecting a lost write" : "");
+	       prog_name, opt.threads, opt.pages, opt.seconds, page_size,
+	       opt.inject ? ", injecting a lost write" : "");
 
 	child_stats = map_shared(sizeof(*child_stats));
-	for (i = 0; i < opt_threads; i++) {
+	for (i = 0; i < opt.threads; i++) {
 		struct writer *w = &writers[i];
 
 		w->id = i;
-		w->region = map_isolated(opt_pages * page_size);
+		w->region = map_isolated(opt.pages * page_size);
 		write_round(w, 0);	/* so that fork children find round 0 */
 		start_thread(&w->thread, writer_fn, w);
 	}
 
 	start = now_ns();
-	deadline = start + opt_seconds * NSEC_PER_SEC;
+	deadline = start + opt.seconds * NSEC_PER_SEC;
 	do {
 		pid_t pid = fork_or_die();
 
@@ -290,14 +252,14 @@ int main(int argc, char **argv)
 	} while (now_ns() < deadline && !nr_failures());
 
 	__atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
-	for (i = 0; i < opt_threads; i++) {
+	for (i = 0; i < opt.threads; i++) {
 		struct writer *w = &writers[i];
 
 		join_thread(w->thread);
 		rounds += w->done;
 		verified += w->verified;
 		check_round(w, w->done, "final check");
-		final += opt_pages;
+		final += opt.pages;
 	}
 
 	printf("%s: %llu forks, %llu writer rounds\n", prog_name,
@@ -315,9 +277,9 @@ int main(int argc, char **argv)
 		require_nonzero("pages verified by fork children",
 				child_stats->pages);
 	}
-	if (opt_inject && !injected)
+	if (opt.inject && !injected)
 		fail("--inject-corruption: no write was undone (no fork completed?)");
-	else if (opt_inject && !nr_failures())
+	else if (opt.inject && !nr_failures())
 		fail("--inject-corruption: the undone write was NOT detected");
 
 	if (nr_failures()) {

@@ -64,10 +64,9 @@ struct child_stats {
 	uint64_t partial;	/* of those, caught partly written */
 };
 
-static unsigned long opt_seconds = 5;
-static unsigned long opt_threads = 2;
-static unsigned long opt_pages = 256;
-static bool opt_inject;
+static struct stress_opts opt = {
+	.seconds = 5, .threads = 2, .max_threads = MAX_FAULTERS, .pages = 256,
+};
 
 static struct faulter faulters[MAX_FAULTERS];
 static struct churn churners[NR_CHURN];
@@ -244,7 +243,7 @@ static long page_prefix(const uint64_t *pg, unsigned int owner,
 /* Flip one byte of a page that was written, behind the test's back. */
 static void inject_corruption(uint64_t *region, uint64_t round)
 {
-	size_t idx = opt_pages / 2;
+	size_t idx = opt.pages / 2;
 	size_t off = page_words / 2 * sizeof(uint64_t) + 3;
 
 	msg("--inject-corruption: flipping the byte at offset %#zx of faulter 0 round %llu page %zu",
@@ -255,7 +254,7 @@ static void inject_corruption(uint64_t *region, uint64_t round)
 static void *faulter_fn(void *arg)
 {
 	struct faulter *f = arg;
-	size_t len = opt_pages * page_size;
+	size_t len = opt.pages * page_size;
 	uint64_t round = 0;
 	size_t p;
 
@@ -265,17 +264,17 @@ static void *faulter_fn(void *arg)
 		__atomic_store_n(&f->round, round, __ATOMIC_RELAXED);
 		__atomic_store_n(&f->region, region, __ATOMIC_RELEASE);
 
-		for (p = 0; p < opt_pages; p++)
+		for (p = 0; p < opt.pages; p++)
 			page_fill(page_at(region, p), f->id, round, p);
-		f->faulted += opt_pages;
+		f->faulted += opt.pages;
 
-		if (opt_inject && f->id == 0 && round == 0)
+		if (opt.inject && f->id == 0 && round == 0)
 			inject_corruption(region, round);
 
-		for (p = 0; p < opt_pages; p++)
+		for (p = 0; p < opt.pages; p++)
 			page_verify(page_at(region, p), f->id, round, p,
 				    "faulter verify");
-		f->verified += opt_pages;
+		f->verified += opt.pages;
 
 		/*
 		 * Unpublish before unmapping, with a full barrier, so that a
@@ -404,7 +403,7 @@ static bool child_check_faulter(struct faulter *f)
 	if (!region)
 		return true;	/* the faulter was between two rounds */
 
-	for (p = 0; p < opt_pages; p++) {
+	for (p = 0; p < opt.pages; p++) {
 		long len = page_prefix(page_at(region, p), f->id, round, p,
 				       "fork child");
 
@@ -421,7 +420,7 @@ static bool child_check_faulter(struct faulter *f)
 		incomplete = p;
 		partial += len > 0;
 	}
-	__atomic_add_fetch(&child_stats->pages, opt_pages, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&child_stats->pages, opt.pages, __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(&child_stats->partial, partial, __ATOMIC_SEQ_CST);
 	return true;
 }
@@ -450,7 +449,7 @@ static bool fork_child(struct churn *c, struct faulter *f)
  */
 static void op_fork(struct churn *c)
 {
-	struct faulter *f = &faulters[c->ops[OP_FORK] % opt_threads];
+	struct faulter *f = &faulters[c->ops[OP_FORK] % opt.threads];
 	pid_t pid = fork_or_die();
 
 	if (!pid)
@@ -498,45 +497,8 @@ static void usage(void)
 	       "  --inject-corruption  flip a byte of one written page behind the\n"
 	       "                       test's back; the test must then fail\n"
 	       "  --help               show this help\n",
-	       prog_name, NR_CHURN, opt_seconds, MAX_FAULTERS, opt_threads,
-	       opt_pages);
-}
-
-static void parse_args(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "seconds", required_argument, NULL, 's' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "pages", required_argument, NULL, 'p' },
-		{ "inject-corruption", no_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			opt_seconds = parse_ulong("seconds", optarg, 1, 86400);
-			break;
-		case 't':
-			opt_threads = parse_ulong("threads", optarg, 1,
-						  MAX_FAULTERS);
-			break;
-		case 'p':
-			opt_pages = parse_ulong("pages", optarg, 1, 1 << 20);
-			break;
-		case 'i':
-			opt_inject = true;
-			break;
-		case 'h':
-			usage();
-			exit(0);
-		default:
-			usage_hint();	/* getopt_long() said what is wrong */
-		}
-	}
-	no_more_args(argc, argv);
+	       prog_name, NR_CHURN, opt.seconds, MAX_FAULTERS, opt.threads,
+	       opt.pages);
 }
 
 int main(int argc, char **argv)
@@ -547,14 +509,14 @@ int main(int argc, char **argv)
 	int op;
 
 	prog_init(argv[0]);
-	parse_args(argc, argv);
+	parse_stress_args(argc, argv, &opt, usage);
 	printf("%s: %lu faulter thread(s) x %lu pages, %d churn threads, %lu s, page size %zu%s\n",
-	       prog_name, opt_threads, opt_pages, NR_CHURN, opt_seconds,
-	       page_size, opt_inject ? ", injecting corruption" : "");
+	       prog_name, opt.threads, opt.pages, NR_CHURN, opt.seconds,
+	       page_size, opt.inject ? ", injecting corruption" : "");
 
 	child_stats = map_shared(sizeof(*child_stats));
 	start = now_ns();
-	for (i = 0; i < opt_threads; i++) {
+	for (i = 0; i < opt.threads; i++) {
 		faulters[i].id = i;
 		start_thread(&faulters[i].thread, faulter_fn, &faulters[i]);
 	}
@@ -563,10 +525,10 @@ int main(int argc, char **argv)
 		start_thread(&churners[i].thread, churn_fn, &churners[i]);
 	}
 
-	sleep_until(start + opt_seconds * NSEC_PER_SEC, &failures);
+	sleep_until(start + opt.seconds * NSEC_PER_SEC, &failures);
 	__atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
 
-	for (i = 0; i < opt_threads; i++) {
+	for (i = 0; i < opt.threads; i++) {
 		join_thread(faulters[i].thread);
 		faulted += faulters[i].faulted;
 		verified += faulters[i].verified;
@@ -601,7 +563,7 @@ int main(int argc, char **argv)
 		require_nonzero("faulter pages checked by fork children",
 				child_stats->pages);
 	}
-	if (opt_inject && !nr_failures())
+	if (opt.inject && !nr_failures())
 		fail("--inject-corruption: the injected corruption was NOT detected");
 
 	if (nr_failures()) {
