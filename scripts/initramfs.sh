@@ -5,6 +5,8 @@
 # the base tree's mm selftests named in tests/guest/list.
 #
 # Usage: scripts/initramfs.sh ARCH OUTPUT.cpio
+# Environment: KHDR, the kernel's exported uapi headers (a usr/include made
+#   by `make headers`) for the selftests; default: the libc's.
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 2 ] || die "usage: scripts/initramfs.sh ARCH OUTPUT.cpio"
@@ -65,7 +67,8 @@ build_vm_selftest() { # NAME
 	for f in $(sed -n -e "s|^\$(OUTPUT)/$1: *||p" -e "s|^\$(TEST_GEN_FILES): *||p" "$VMDIR/Makefile"); do
 		case "$f" in *.c) src+=("$VMDIR/$f") ;; esac
 	done
-	"$TGT_CC" -static -O2 -pthread -Wall -I "$WORK" -I "$WORK/tools/testing/selftests" \
+	"$TGT_CC" -static -O2 -pthread -Wall ${KHDR:+-isystem "$KHDR"} \
+		-I "$WORK" -I "$WORK/tools/testing/selftests" \
 		-o "$stage/tests/bin/vm/$1" "${src[@]}" -lrt 2>"$stage/cc.log" ||
 		{ cat "$stage/cc.log" >&2; die "cannot build selftest vm/$1 for $PVARCH"; }
 }
