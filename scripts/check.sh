@@ -59,7 +59,7 @@ apply_git_scratch() {
 }
 
 stage "deps" "$S/deps.sh"
-for t in programs apply check-log check-patches; do
+for t in programs apply check-log check-patches cocci; do
 	stage "host tests: $t" bash "$PERVMA_TOP/tests/host/$t.sh"
 done
 stage "base $BASE_PKG $BASE_VERSION" "$S/base.sh"
