@@ -33,36 +33,36 @@ all: run
 
 ## run: apply + build + boot + in-guest tests for ARCH (default x86_64)
 run: apply
-	$(S)/build.sh $(ARCH) >/dev/null
-	$(S)/guest-test.sh $(ARCH)
+	@$(S)/build.sh $(ARCH) >/dev/null
+	@$(S)/guest-test.sh $(ARCH)
 
 ## deps: install missing Debian packages (needs root)
 deps:
-	$(S)/deps.sh
+	@$(S)/deps.sh
 
 ## base: download and unpack the base (BASE=6.1|6.12, BASE_VERSION=...)
 base: deps
-	$(S)/base.sh
+	@$(S)/base.sh >/dev/null
 
 ## apply: quilt push -a --fuzz=0 onto the work tree (or KSRC=/your/tree)
 apply: base
-	$(S)/apply.sh
+	@$(S)/apply.sh
 
 ## apply-git: the same with git am (KSRC must be a clean git checkout)
 apply-git: base
-	$(S)/apply.sh --git
+	@$(S)/apply.sh --git
 
 ## build: build ARCH (FEATURE=on|off, DEBUG=0|1)
 build: apply
-	$(S)/build.sh $(ARCH)
+	@$(S)/build.sh $(ARCH)
 
 ## boot / test: boot the built ARCH kernel and run the in-guest tests
 boot test:
-	$(S)/guest-test.sh $(ARCH)
+	@$(S)/guest-test.sh $(ARCH)
 
 ## check: everything CI checks (host tests, apply, patches, 3 arches)
 check:
-	$(S)/check.sh
+	@$(S)/check.sh
 
 ## check-host: only the harness's own host tests (seconds)
 check-host:
@@ -72,15 +72,15 @@ check-host:
 
 ## check-patches: header fields + checkpatch.pl for every patch in the series
 check-patches: base
-	$(S)/check-patches.sh
+	@$(S)/check-patches.sh
 
 ## bench: base vs patched kernel for ARCH, alternating boots (RUNS=5)
 bench: deps
-	$(S)/bench.sh $(ARCH)
+	@$(S)/bench.sh $(ARCH)
 
 ## clean-work: drop the work tree and builds of BASE (keeps the download)
 clean-work:
-	. $(S)/lib.sh; rm -rf "$$PERVMA_CACHE/work/$$BASE_TAG" "$$PERVMA_CACHE/build/$$BASE_TAG"
+	@. $(S)/lib.sh; rm -rf "$$PERVMA_CACHE/work/$$BASE_TAG" "$$PERVMA_CACHE/build/$$BASE_TAG"
 
 help:
 	@sed -n 's/^## //p' Makefile

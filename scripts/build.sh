@@ -9,6 +9,7 @@
 #   DEBUG     1 adds configs/debug.config (lockdep, DEBUG_VM, KASAN, ...)
 #   EXTRA_CONFIGS  more fragment files, space separated
 #   JOBS      make -j (default: number of CPUs)
+#   CONFIG_ONLY=1  stop after making and checking the .config
 # The config is tinyconfig + common.config + ARCH.config + the flavour's
 # fragments; every symbol a fragment sets must end up with that value
 # (symbols the tree does not define are only reported, for pervma*.config).
@@ -70,6 +71,10 @@ check_fragment() {
 for f in "${frags[@]}"; do check_fragment "$f" 1; done
 for f in "${lenient[@]}"; do check_fragment "$f" 0; done
 [ $bad = 0 ] || die "config fragments did not take (see above; $OUT/.config)"
+if [ "${CONFIG_ONLY:-0}" = 1 ]; then
+	note "config only: $OUT/.config"
+	exit 0
+fi
 
 note "building $PVARCH with $JOBS jobs (log: $log)"
 start=$(date +%s)
