@@ -27,7 +27,7 @@ endif
 S := scripts
 
 .PHONY: all run deps base apply apply-git build boot test check check-host \
-	check-patches bench clean-work help
+	check-patches bisect bench clean-work help
 
 all: run
 
@@ -73,6 +73,10 @@ check-host:
 ## check-patches: header fields + checkpatch.pl for every patch in the series
 check-patches: base
 	@$(S)/check-patches.sh
+
+## bisect: build every prefix of the series for ARCH, FEATURE on and off
+bisect: deps
+	@$(S)/bisect-build.sh $(ARCH)
 
 ## bench: base vs patched kernel for ARCH, alternating boots (RUNS=5)
 bench: deps
