@@ -35,22 +35,18 @@ export QUILT_PATCHES=$PATCHES_DIR QUILT_SERIES=$SERIES
 export QUILT_PC=.pc
 QUILT=(quilt --quiltrc "$PERVMA_TOP/scripts/quiltrc")
 
-# hunk_report PATCH LOG: turn patch(1)/git-apply output into one line per
-# failed hunk: "FILE: hunk #N FAILED at LINE".
-hunk_report() {
-	local patch=$1 log=$2
+# quilt_hunks PATCH LOG: patch(1)'s output as one line per failed hunk,
+# "FILE: hunk #N FAILED at line L".
+quilt_hunks() {
 	awk '
 	/^patching file / { f = $3 }
 	/^Hunk #[0-9]+ FAILED at/ { sub(/\.$/, "", $5); printf "  %s: hunk %s FAILED at line %s\n", f, $2, $5 }
-	/^error: patch failed: / { print "  " $4 " (git apply: " $0 ")" }
-	' "$log"
-	grep -q 'FAILED\|error: patch failed' "$log" ||
-		sed 's/^/  /' "$log" | tail -n 8
+	' "$2"
 }
 
-# git_hunk_numbers PATCH LOG: git reports FILE:LINE of a failed hunk;
-# translate it to the hunk number inside PATCH, as quilt users read them.
-git_hunk_numbers() {
+# git_hunks PATCH LOG: git reports FILE:LINE of a failed hunk; translate it
+# to the hunk number inside PATCH, as quilt users read them.
+git_hunks() {
 	local patch=$1 log=$2 fl file line
 	grep -o 'error: patch failed: .*' "$log" | sed 's/error: patch failed: //' |
 	while read -r fl; do
@@ -64,9 +60,17 @@ git_hunk_numbers() {
 	done
 }
 
-fail_patch() { # PATCH LOG TREE
+# fail_patch PATCH LOG TREE HUNKS-FN: name the patch and its failed hunks
+# (or, when the tool's output names none, its last lines).
+fail_patch() {
+	local hunks
 	echo "pervma: error: patch '$1' does not apply to $3 with --fuzz=0:" >&2
-	hunk_report "$1" "$2" >&2
+	hunks=$("$4" "$1" "$2")
+	if [ -n "$hunks" ]; then
+		echo "$hunks" >&2
+	else
+		sed 's/^/  /' "$2" | tail -n 8 >&2
+	fi
 }
 
 # apply_quilt TREE: push the whole series; on failure pop back to where the
@@ -90,7 +94,7 @@ apply_quilt() {
 		failing=${failing#"$QUILT_PATCHES"/}
 		failing=${failing#patches/}
 		[ -n "$failing" ] || failing=$(sed -n 's/^Applying patch //p' "$log" | tail -n1)
-		fail_patch "${failing##*/}" "$log" "$tree"
+		fail_patch "${failing##*/}" "$log" "$tree" quilt_hunks
 		if [ -n "$before" ]; then
 			"${QUILT[@]}" pop -q "$before" >/dev/null 2>&1
 		elif [ -n "$("${QUILT[@]}" applied 2>/dev/null)" ]; then
@@ -119,8 +123,7 @@ apply_git() {
 	for p in "${PATCHES[@]}"; do
 		n=$((n + 1))
 		if ! git am -q --no-3way "$PATCHES_DIR/$p" >"$log" 2>&1; then
-			fail_patch "$p" "$log" "$tree"
-			git_hunk_numbers "$p" "$log" >&2
+			fail_patch "$p" "$log" "$tree" git_hunks
 			git am --abort >/dev/null 2>&1
 			[ $n -gt 1 ] && git reset -q --hard "HEAD~$((n - 1))"
 			rm -f "$log"
