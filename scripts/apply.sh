@@ -173,9 +173,7 @@ if [ -f "$WORK/.pervma-touched" ]; then
 fi
 marker=$(mktemp)
 if [ "$MODE" = git ]; then
-	(cd "$staging" && git init -q && git add -f -A . &&
-		git -c user.name=pervma -c user.email=pervma@localhost commit -qm "base $BASE_VERSION") ||
-		die "cannot make $staging a git checkout"
+	git_snapshot "$staging" "base $BASE_VERSION" || die "cannot make $staging a git checkout"
 	(apply_git "$staging")
 else
 	(apply_quilt "$staging")

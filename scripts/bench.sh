@@ -18,10 +18,7 @@ base_img=$(KSRC=$PRISTINE FEATURE=on DEBUG=0 "$S/build.sh" "$PVARCH") || exit 1
 patched_img=$(FEATURE=on DEBUG=0 "$S/build.sh" "$PVARCH") || exit 1
 out=${BENCH_OUT:-$PERVMA_CACHE/bench/$PVARCH-$BASE_TAG}
 mkdir -p "$(dirname "$out")"
-pout=$(build_dir "$PVARCH" on 0)
-make -s -C "$WORK" O="$pout" ARCH="$KARCH" CROSS_COMPILE="$CROSS" headers >/dev/null ||
-	die "make headers failed in $pout"
-KHDR=$pout/usr/include "$S/initramfs.sh" "$PVARCH" "$out.cpio" || exit 1
+"$S/initramfs.sh" "$PVARCH" "$out.cpio" "$(build_dir "$PVARCH" on 0)" || exit 1
 exec /usr/bin/python3 "$S/bench.py" --arch "$PVARCH" --initrd "$out.cpio" --out "$out" \
 	--runs "${RUNS:-5}" --seconds "${BENCH_SECONDS:-3}" \
 	"base=$base_img" "pervma=$patched_img"

@@ -49,9 +49,8 @@ stage() {
 apply_git_scratch() {
 	local scratch
 	scratch=$(mktemp -d "$PERVMA_CACHE/gitam.XXXXXX") || return 1
-	cp -al "$PRISTINE" "$scratch/linux" &&
-		(cd "$scratch/linux" && rm -f .pervma-pristine && git init -q && git add -f -A . &&
-		 git -c user.name=pervma -c user.email=pervma@localhost commit -qm base) &&
+	cp -al "$PRISTINE" "$scratch/linux" && rm -f "$scratch/linux/.pervma-pristine" &&
+		git_snapshot "$scratch/linux" "base $BASE_VERSION" &&
 		KSRC=$scratch/linux "$S/apply.sh" --git
 	local rc=$?
 	rm -rf "$scratch"

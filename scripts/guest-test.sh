@@ -14,10 +14,7 @@ FEATURE=${FEATURE:-on} DEBUG=${DEBUG:-0}
 OUT=$(build_dir "$PVARCH" "$FEATURE" "$DEBUG") || exit 1
 [ -f "$OUT/$IMAGE" ] || die "no $PVARCH kernel built in $OUT (run scripts/build.sh $PVARCH with FEATURE=$FEATURE DEBUG=$DEBUG)"
 
-# The tree's own uapi headers, for the selftests (incremental, seconds).
-make -s -C "$WORK" O="$OUT" ARCH="$KARCH" CROSS_COMPILE="$CROSS" headers >/dev/null ||
-	die "make headers failed in $OUT"
-KHDR=$OUT/usr/include "$PERVMA_TOP/scripts/initramfs.sh" "$PVARCH" "$OUT/pervma-tests.cpio" || exit 1
+"$PERVMA_TOP/scripts/initramfs.sh" "$PVARCH" "$OUT/pervma-tests.cpio" "$OUT" || exit 1
 log=$OUT/console-test.log
 extra=("pervma.mode=test" "pervma.seconds=${TEST_SECONDS:-5}")
 [ -n "${ONLY:-}" ] && extra+=("pervma.only=$ONLY")

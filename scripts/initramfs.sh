@@ -4,14 +4,16 @@
 # pervma's static test programs and benchmark (tests/guest, tests/bench) and
 # the base tree's mm selftests named in tests/guest/list.
 #
-# Usage: scripts/initramfs.sh ARCH OUTPUT.cpio
-# Environment: KHDR, the kernel's exported uapi headers (a usr/include made
-#   by `make headers`) for the selftests; default: the libc's.
+# Usage: scripts/initramfs.sh ARCH OUTPUT.cpio [BUILD_DIR]
+# With BUILD_DIR (a kernel build dir of the work tree), the selftests are
+# compiled against the tree's own uapi headers, exported there by
+# `make headers` (incremental, seconds); without it, against the libc's.
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 2 ] || die "usage: scripts/initramfs.sh ARCH OUTPUT.cpio"
+[ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: scripts/initramfs.sh ARCH OUTPUT.cpio [BUILD_DIR]"
 arch_setup "$1"
 OUTPUT=$2
+KHDR=
 case "$PVARCH" in
 x86_64) DEBARCH=amd64 ;;
 arm64) DEBARCH=arm64 ;;
@@ -19,6 +21,11 @@ powerpc) DEBARCH=ppc64el ;;
 esac
 command -v "$TGT_CC" >/dev/null || die "$TGT_CC not found (scripts/deps.sh installs it)"
 [ -f "$WORK/Makefile" ] || die "no kernel tree at $WORK (run scripts/apply.sh first)"
+if [ $# -eq 3 ]; then
+	make -s -C "$WORK" O="$3" ARCH="$KARCH" CROSS_COMPILE="$CROSS" headers >/dev/null ||
+		die "make headers failed in $3"
+	KHDR=$3/usr/include
+fi
 
 # Debian's busybox-static for the guest's architecture, unpacked once.
 busybox=$PERVMA_CACHE/busybox/$DEBARCH/bin/busybox

@@ -75,6 +75,13 @@ flavour_name() {
 	if [ "$2" = 1 ]; then echo "$1-debug"; else echo "$1"; fi
 }
 
+# git_snapshot DIR MESSAGE: make DIR a git checkout with all of its files
+# (Debian's source tree ignores everything at the top, hence -f) committed.
+git_snapshot() {
+	(cd "$1" && git init -q && git add -f -A . &&
+		git -c user.name=pervma -c user.email=pervma@localhost commit -qm "$2")
+}
+
 build_dir() { # ARCH FEATURE DEBUG
 	local tree=work
 	[ -n "${KSRC:-}" ] && tree=ksrc-$(echo "$KSRC" | md5sum | cut -c1-8)
