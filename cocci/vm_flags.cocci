@@ -270,7 +270,18 @@ def pretty(e):
 # parse and process every file, even those that never mention vm_flags.
 _vma_pos = set()
 
+# The modifiers themselves (in <linux/mm.h> until vm_flags is const, and in
+# the compat headers drivers carry for older kernels, see docs/cocci.md)
+# are where the direct writes must stay: a write in the body of a function
+# with one of these names is never a VMA write to convert or report.
+MODIFIERS = frozenset("""
+vm_flags_init vm_flags_reset vm_flags_reset_once vm_flags_set vm_flags_clear
+vm_flags_mod __vm_flags_mod
+""".split())
+
 def vma_add(p):
+    if p[0].current_element in MODIFIERS:
+        return
     _vma_pos.add((p[0].file, p[0].line, p[0].column))
 
 def is_vma(p):
@@ -573,7 +584,7 @@ i << r_fresh.I;
 @@
 emit(p, "WARNING: %s is not in the VMA tree yet: use vm_flags_init(%s, ...)" % (i, i))
 
-@r_val depends on !patch@
+@r_val depends on !patch disable fld_to_ptr@
 struct vm_area_struct S;
 expression F;
 position p;
@@ -586,7 +597,7 @@ s << r_val.S;
 @@
 emit(p, "WARNING: %s is never in a VMA tree: use vm_flags_init(&%s, ...)" % (pretty(s), pretty(s)))
 
-@r_valmod depends on !patch@
+@r_valmod depends on !patch disable fld_to_ptr@
 struct vm_area_struct S;
 expression F;
 position p;
@@ -845,7 +856,9 @@ position p : script:python() { is_vma(p) };
 * WRITE_ONCE(E->vm_flags@p, F)
 )
 
-@depends on context@
+// (fld_to_ptr would let S.vm_flags match p->vm_flags in these pure-context
+// rules, and so mark the bodies of the modifiers themselves.)
+@depends on context disable fld_to_ptr@
 struct vm_area_struct S;
 expression F;
 @@
