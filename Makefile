@@ -27,7 +27,8 @@ endif
 S := scripts
 
 .PHONY: all run deps base apply apply-git build boot test check check-host \
-	check-patches bisect bench clean-work help
+	check-patches conversion check-conversion compile-check bisect bench \
+	clean-work help
 
 all: run
 
@@ -73,6 +74,20 @@ check-host:
 ## check-patches: header fields + checkpatch.pl for every patch in the series
 check-patches: base
 	@$(S)/check-patches.sh
+
+## conversion: regenerate the vm_flags conversion patch from cocci/vm_flags.cocci
+conversion: base
+	@$(S)/gen-conversion.sh
+
+## check-conversion: the committed conversion patch is what the script makes,
+##   and rerunning the semantic patch on the patched tree changes nothing
+check-conversion: base
+	@$(S)/gen-conversion.sh --check
+
+## compile-check: every C file the series touches, compiled under allmodconfig
+##   of an architecture that builds it (vm_flags is const: no write is left)
+compile-check: apply
+	@$(S)/compile-check.sh
 
 ## bisect: build every prefix of the series for ARCH, FEATURE on and off
 bisect: deps

@@ -24,12 +24,7 @@ for arg in "$@"; do
 	esac
 done
 
-[ -f "$SERIES" ] || die "series file $SERIES not found"
-mapfile -t PATCHES < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$SERIES" |
-	awk 'NF {print $1}')
-for p in "${PATCHES[@]}"; do
-	[ -f "$PATCHES_DIR/$p" ] || die "series lists '$p' but $PATCHES_DIR/$p does not exist"
-done
+read_series
 
 export QUILT_PATCHES=$PATCHES_DIR QUILT_SERIES=$SERIES
 export QUILT_PC=.pc

@@ -15,8 +15,7 @@ arch_setup "$ARCH"
 FEATURES=${FEATURES:-on off}
 S=$PERVMA_TOP/scripts
 "$S/base.sh" >/dev/null || exit 1
-[ -f "$SERIES" ] || die "series file $SERIES not found"
-mapfile -t PATCHES < <(sed -e 's/#.*//' "$SERIES" | awk 'NF {print $1}')
+read_series
 
 tree=$PERVMA_CACHE/bisect/$BASE_TAG/linux
 rm -rf "$tree"

@@ -17,8 +17,8 @@
 . "$(dirname "$0")/lib.sh"
 
 if [ $# -eq 0 ]; then
-	[ -f "$SERIES" ] || die "series file $SERIES not found"
-	mapfile -t files < <(sed -e 's/#.*//' "$SERIES" | awk -v d="$PATCHES_DIR" 'NF {print d "/" $1}')
+	read_series
+	files=("${PATCHES[@]/#/$PATCHES_DIR/}")
 else
 	files=("$@")
 fi

@@ -7,6 +7,9 @@
 #   apply          quilt push -a --fuzz=0 onto the cached work tree
 #   apply (git am) the same series with git am onto a scratch git copy
 #   patches        header fields + checkpatch.pl for every patch
+#   conversion     the vm_flags conversion patch is what
+#                  scripts/gen-conversion.sh makes, and rerunning the
+#                  semantic patch on the patched tree changes nothing
 #   x86_64         debug build (lockdep, KASAN, DEBUG_VM, ...), boot, tests
 #   arm64, powerpc build, boot, tests
 #
@@ -58,7 +61,7 @@ apply_git_scratch() {
 }
 
 stage "deps" "$S/deps.sh"
-for t in programs apply check-log check-patches cocci; do
+for t in programs apply check-log check-patches cocci gen-conversion; do
 	stage "host tests: $t" bash "$PERVMA_TOP/tests/host/$t.sh"
 done
 stage "base $BASE_PKG $BASE_VERSION" "$S/base.sh"
@@ -66,6 +69,7 @@ applied=0
 stage "apply series (quilt --fuzz=0)" "$S/apply.sh" && applied=1
 stage "apply series (git am)" apply_git_scratch
 stage "patches: headers + checkpatch" "$S/check-patches.sh"
+stage "conversion patch: generated, rerun changes nothing" "$S/gen-conversion.sh" --check
 
 for a in $ARCHS; do
 	debug=0

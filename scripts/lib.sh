@@ -82,6 +82,18 @@ git_snapshot() {
 		git -c user.name=pervma -c user.email=pervma@localhost commit -qm "$2")
 }
 
+# read_series: PATCHES=(the patch names of $SERIES, in order); dies if the
+# series file or a patch it lists is missing.
+read_series() {
+	local p
+	[ -f "$SERIES" ] || die "series file $SERIES not found"
+	mapfile -t PATCHES < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$SERIES" |
+		awk 'NF {print $1}')
+	for p in "${PATCHES[@]}"; do
+		[ -f "$PATCHES_DIR/$p" ] || die "series lists '$p' but $PATCHES_DIR/$p does not exist"
+	done
+}
+
 build_dir() { # ARCH FEATURE DEBUG
 	local tree=work
 	[ -n "${KSRC:-}" ] && tree=ksrc-$(echo "$KSRC" | md5sum | cut -c1-8)
