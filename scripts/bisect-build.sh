@@ -41,9 +41,21 @@ for k in $(seq 0 ${#PATCHES[@]}); do
 	else
 		name="(base)"
 	fi
+	first_cfg=
 	for f in $FEATURES; do
 		t=$(date +%s)
+		cfg=$(KSRC=$tree build_dir "$ARCH" "$f" 0)/.config
+		# Until the series defines CONFIG_PER_VMA_LOCK, "on" and "off" are
+		# the same .config: the same sources and config make the same build.
+		if [ -n "$first_cfg" ] &&
+			KSRC=$tree FEATURE=$f CONFIG_ONLY=1 "$S/build.sh" "$ARCH" >/dev/null 2>&1 &&
+			cmp -s "$first_cfg" "$cfg"; then
+			echo "ok      prefix $k/${#PATCHES[@]} FEATURE=$f $name (same .config as FEATURE=$first_f: built above)"
+			pass=$((pass + 1))
+			continue
+		fi
 		if KSRC=$tree FEATURE=$f "$S/build.sh" "$ARCH" >/dev/null 2>"$PERVMA_CACHE/bisect/build-err.log"; then
+			[ -n "$first_cfg" ] || { first_cfg=$cfg; first_f=$f; }
 			echo "ok      prefix $k/${#PATCHES[@]} FEATURE=$f $name ($(( $(date +%s) - t ))s)"
 			pass=$((pass + 1))
 		else

@@ -7,21 +7,27 @@
 # Usage: scripts/compile-check.sh [FILE...]
 #   FILE  paths inside the kernel tree (default: every .c file the series'
 #         patches touch)
-# Environment: JOBS (make -j, default: number of CPUs), ARCHES (the
-# architectures tried, in order, for files outside arch/; default
-# "x86_64 arm64 powerpc arm s390 sparc64 m68k").
+# Environment: JOBS (make -j, default: number of CPUs), CONFIGS (what is
+# tried, in order, for files outside arch/: ARCH for its allmodconfig, or
+# ARCH:NAME_defconfig; default "x86_64 arm64 powerpc arm s390 sparc64").
 #
-# Files under arch/NAME/ are built for that architecture only; other files
-# for the first one of ARCHES whose allmodconfig builds them. The configs are
-# allmodconfig with configs/allmod.config (instrumentation and -Werror off:
-# they slow the build and do not change what compiles). Builds go to
-# $PERVMA_CACHE/build/<version>/work/allmod-<arch>. Prints one line per file
-# ("ok FILE (ARCH)", "FAIL FILE (ARCH)", "skip FILE: reason") and
+# Kbuild compiles a single object even where the config does not enable
+# it, and then it may fail for reasons of its own (an arch-only driver on
+# x86). So a file counts as compiled under the first config that produces
+# its object without error; a file whose compiler output says "assignment
+# of read-only member 'vm_flags'" under any config fails at once. Files
+# under arch/NAME/ are tried for that architecture only, mm/nommu.c under
+# riscv's nommu_k210_defconfig; the few that no Debian compiler or config
+# here can build are skipped with the reason. allmodconfig gets
+# configs/allmod.config (instrumentation and -Werror off: slower, and no
+# change to what compiles). Builds go to
+# $PERVMA_CACHE/build/<version>/work/allmod-<config>. Prints one line per
+# file ("ok FILE (CONFIG)", "FAIL FILE ...", "skip FILE: reason") and
 # "compile-check: N passed, N failed, N skipped"; exits 1 if any failed.
 . "$(dirname "$0")/lib.sh"
 
 JOBS=${JOBS:-$(nproc)}
-ARCHES=${ARCHES:-x86_64 arm64 powerpc arm s390 sparc64 m68k}
+CONFIGS=${CONFIGS:-x86_64 arm64 powerpc arm s390 sparc64}
 [ -f "$WORK/Makefile" ] || die "no kernel tree at $WORK (run scripts/apply.sh first)"
 "$PERVMA_TOP/scripts/deps.sh" --compile-check || exit 1
 
@@ -29,16 +35,19 @@ if [ $# -gt 0 ]; then
 	files=("$@")
 else
 	read_series
-	mapfile -t files < <(for p in "${PATCHES[@]}"; do
-		sed -n 's|^+++ b/||p' "$PATCHES_DIR/$p"; done | grep '\.c$' | LC_ALL=C sort -u)
+	mapfile -t touched < <(for p in "${PATCHES[@]}"; do
+		sed -n 's|^+++ b/||p' "$PATCHES_DIR/$p"; done | LC_ALL=C sort -u)
+	files=() headers=()
+	for f in "${touched[@]}"; do
+		case "$f" in *.c) files+=("$f") ;; *.h) headers+=("$f") ;; esac
+	done
 fi
 for f in "${files[@]}"; do
 	case "$f" in *.c) ;; *) die "not a C file: $f" ;; esac
 	[ -f "$WORK/$f" ] || die "no such file in $WORK: $f"
 done
 
-# cross ARCH: "KARCH CROSS_COMPILE" for make, or nothing if Debian has no
-# compiler for it.
+# cross ARCH: "KARCH CROSS_COMPILE" for make (- for the host compiler).
 cross() {
 	case "$1" in
 	x86_64)  echo "x86_64 -" ;;
@@ -47,103 +56,128 @@ cross() {
 	arm)     echo "arm arm-linux-gnueabihf-" ;;
 	s390)    echo "s390 s390x-linux-gnu-" ;;
 	sparc64) echo "sparc64 sparc64-linux-gnu-" ;;
-	m68k)    echo "m68k m68k-linux-gnu-" ;;
-	*) ;;
+	riscv)   echo "riscv riscv64-linux-gnu-" ;;
+	*) die "no compiler known for architecture '$1'" ;;
 	esac
 }
 
-# arch_of FILE: the architecture a file under arch/ must be built for, or
-# "skip:REASON".
-arch_of() {
+# configs_for FILE: the configs to try, or "skip:REASON".
+configs_for() {
 	case "$1" in
 	arch/x86/um/*_32.c) echo "skip:32-bit user-mode Linux (ARCH=um SUBARCH=i386) is not built here" ;;
-	arch/x86/*)       echo x86_64 ;;
-	arch/arm64/*)     echo arm64 ;;
-	arch/arm/*)       echo arm ;;
-	arch/powerpc/*)   echo powerpc ;;
-	arch/s390/*)      echo s390 ;;
-	arch/sparc/*)     echo sparc64 ;;
-	arch/m68k/*)      echo m68k ;;
+	arch/x86/*)     echo x86_64 ;;
+	arch/arm64/*)   echo arm64 ;;
+	arch/arm/*)     echo arm ;;
+	arch/powerpc/*) echo powerpc ;;
+	arch/s390/*)    echo s390 ;;
+	arch/sparc/*)   echo sparc64 ;;
+	arch/riscv/*)   echo riscv ;;
 	arch/*) echo "skip:Debian 12 has no cross compiler for $(echo "$1" | cut -d/ -f2)" ;;
-	*) echo any ;;
+	drivers/char/mspec.c) echo "skip:ia64 only (Debian 12 has no ia64 cross compiler)" ;;
+	drivers/video/fbdev/68328fb.c) echo "skip:needs a no-MMU m68k MC68328 config" ;;
+	mm/nommu.c)     echo riscv:nommu_k210_defconfig ;;
+	*) echo "$CONFIGS" ;;
 	esac
 }
 
-declare -A result
-pass=0 fail=0 skip=0
-pending=()
-for f in "${files[@]}"; do
-	a=$(arch_of "$f")
-	case "$a" in
-	skip:*) result[$f]="skip $f: ${a#skip:}" ; skip=$((skip + 1)) ;;
-	*) pending+=("$f") ;;
+# obj_of FILE: the object make builds it as (amdkfd is built from amdgpu's
+# directory, with amdgpu's include flags).
+obj_of() {
+	case "$1" in
+	drivers/gpu/drm/amd/amdkfd/*) echo "drivers/gpu/drm/amd/amdgpu/../amdkfd/$(basename "${1%.c}").o" ;;
+	*) echo "${1%.c}.o" ;;
 	esac
-done
+}
 
-# build_arch ARCH FILE...: allmodconfig for ARCH, then make -k FILE.o...
-# Sets built=(files whose object was made), failed=(files that did not
-# compile); the rest were not built by this config.
-build_arch() {
-	local arch=$1 karch cc out log f o
+# build CONFIG FILE...: configure, prepare, make -k the objects. Sets
+# built=(files whose object was made) and constfail=(files whose compile
+# printed a read-only vm_flags write); writes the log to $log.
+build() {
+	local cfg=$1 arch=${1%%:*} defconfig karch cc out f o
 	shift
+	defconfig=allmodconfig
+	[[ $cfg == *:* ]] && defconfig=${cfg#*:}
 	read -r karch cc <<<"$(cross "$arch")"
 	[ "$cc" = - ] && cc=
-	command -v "${cc}gcc" >/dev/null || die "${cc}gcc not found (scripts/deps.sh installs the cross compilers)"
-	out=$PERVMA_CACHE/build/$BASE_TAG/work/allmod-$arch
+	command -v "${cc}gcc" >/dev/null || die "${cc}gcc not found (scripts/deps.sh --compile-check installs it)"
+	out=$PERVMA_CACHE/build/$BASE_TAG/work/allmod-${cfg//:/-}
 	mkdir -p "$out"
 	log=$out/compile-check.log
 	local mk=(make -C "$WORK" O="$out" ARCH="$karch" CROSS_COMPILE="$cc" CC="ccache ${cc}gcc"
 		HOSTCC="ccache gcc" -j"$JOBS" -s)
 	export KBUILD_BUILD_TIMESTAMP="@0" CCACHE_BASEDIR=$PERVMA_CACHE CCACHE_NOHASHDIR=1
-	note "$arch: allmodconfig + prepare in $out"
-	{ KCONFIG_ALLCONFIG=$PERVMA_TOP/configs/allmod.config "${mk[@]}" allmodconfig &&
-		"${mk[@]}" prepare; } >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "$arch: allmodconfig/prepare failed (log: $log)"; }
-	for f in "$@"; do rm -f "$out/${f%.c}.o"; done
-	note "$arch: compiling $# files"
-	"${mk[@]}" -k "${@/%.c/.o}" >>"$log" 2>&1
-	built=() failed=()
+	note "$cfg: $defconfig + prepare in $out"
+	{ KCONFIG_ALLCONFIG=$PERVMA_TOP/configs/allmod.config "${mk[@]}" "$defconfig" &&
+		"${mk[@]}" prepare; } >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "$cfg: $defconfig/prepare failed (log: $log)"; }
+	local objs=()
 	for f in "$@"; do
-		o=$out/${f%.c}.o
-		if [ -f "$o" ]; then
+		o=$(obj_of "$f")
+		rm -f "$out/$o"
+		objs+=("$o")
+	done
+	note "$cfg: compiling $# files"
+	"${mk[@]}" -k "${objs[@]}" >>"$log" 2>&1
+	built=() constfail=()
+	for f in "$@"; do
+		if grep -q "${f}:[0-9]*:[0-9]*: error: assignment of read-only member .vm_flags" "$log"; then
+			constfail+=("$f")
+			grep "${f}:[0-9]*:[0-9]*: error: assignment of read-only member" "$log" | sed 's/^/    /' >&2
+		elif [ -f "$out/$(obj_of "$f")" ]; then
 			built+=("$f")
-		elif grep -q "^[^ ]*${f}:[0-9]*:[0-9]*: error:" "$log" ||
-			grep -q "\[.*${f%.c}.o\] Error" "$log"; then
-			failed+=("$f")
-			grep -A3 "${f}:[0-9]*:[0-9]*: error:" "$log" | head -n 12 | sed 's/^/    /' >&2
 		fi
 	done
 }
 
-# Files under arch/ first, each group with its own architecture.
-for arch in $(for f in "${pending[@]}"; do arch_of "$f"; done | grep -v '^any$' | sort -u); do
-	group=()
-	for f in "${pending[@]}"; do [ "$(arch_of "$f")" = "$arch" ] && group+=("$f"); done
-	build_arch "$arch" "${group[@]}"
-	for f in "${built[@]}"; do result[$f]="ok   $f ($arch)"; pass=$((pass + 1)); done
-	for f in "${failed[@]}"; do result[$f]="FAIL $f ($arch)"; fail=$((fail + 1)); done
-	for f in "${group[@]}"; do
-		[ -n "${result[$f]:-}" ] || { result[$f]="FAIL $f ($arch): its allmodconfig does not build it"; fail=$((fail + 1)); }
-	done
+headers=(${headers[@]+"${headers[@]}"})
+declare -A result tried
+pass=0 fail=0 skip=0
+left=()
+for f in "${files[@]}"; do
+	c=$(configs_for "$f")
+	case "$c" in
+	skip:*) result[$f]="skip $f: ${c#skip:}"; skip=$((skip + 1)) ;;
+	*) left+=("$f") ;;
+	esac
 done
 
-# Generic files: the first architecture that builds them.
-left=()
-for f in "${pending[@]}"; do [ "$(arch_of "$f")" = any ] && left+=("$f"); done
-for arch in $ARCHES; do
-	[ ${#left[@]} -eq 0 ] && break
-	[ -n "$(cross "$arch")" ] || die "unknown architecture in ARCHES: $arch"
-	build_arch "$arch" "${left[@]}"
-	for f in "${built[@]}"; do result[$f]="ok   $f ($arch)"; pass=$((pass + 1)); done
-	for f in "${failed[@]}"; do result[$f]="FAIL $f ($arch)"; fail=$((fail + 1)); done
-	next=()
-	for f in "${left[@]}"; do [ -n "${result[$f]:-}" ] || next+=("$f"); done
-	left=("${next[@]}")
+# CONFIGS in their order, then the others files name; each builds the
+# files still open that may be tried under it.
+mapfile -t order < <({ echo "$CONFIGS"; for f in "${left[@]}"; do configs_for "$f"; done; } |
+	tr ' ' '\n' | awk 'NF && !seen[$0]++')
+for cfg in "${order[@]}"; do
+	group=()
+	for f in "${left[@]}"; do
+		[ -n "${result[$f]:-}" ] && continue
+		case " $(configs_for "$f") " in *" $cfg "*) group+=("$f") ;; esac
+	done
+	[ ${#group[@]} -eq 0 ] && continue
+	build "$cfg" "${group[@]}"
+	for f in "${group[@]}"; do tried[$f]="${tried[$f]:-}${tried[$f]:+ }$cfg"; done
+	for f in "${constfail[@]}"; do
+		result[$f]="FAIL $f ($cfg): a direct write of vm_flags is left"
+		fail=$((fail + 1))
+	done
+	for f in "${built[@]}"; do result[$f]="ok   $f ($cfg)"; pass=$((pass + 1)); done
 done
 for f in "${left[@]}"; do
-	result[$f]="FAIL $f: no allmodconfig of ($ARCHES) builds it"
+	[ -n "${result[$f]:-}" ] && continue
+	result[$f]="FAIL $f: did not compile under ${tried[$f]} (see the compile-check.log files)"
 	fail=$((fail + 1))
 done
 
 for f in "${files[@]}"; do echo "${result[$f]}"; done
+# Headers are compiled by the files that include them; an arch's headers
+# only where that arch was built.
+for f in "${headers[@]}"; do
+	case "$f" in
+	arch/*/include/*)
+		a=$(echo "$f" | cut -d/ -f2)
+		case " ${order[*]} " in
+		*" $a "*|*" $a:"*|*" ${a}64 "*) echo "hdr  $f (through the $a objects above)" ;;
+		*) echo "skip $f: no $a build here (no Debian 12 cross compiler for it)"; skip=$((skip + 1)) ;;
+		esac ;;
+	*) echo "hdr  $f (through the objects above)" ;;
+	esac
+done
 echo "compile-check: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
