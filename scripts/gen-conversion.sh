@@ -3,7 +3,7 @@
 # Regenerate the tree-wide vm_flags conversion patch from the semantic patch.
 #
 # Usage: scripts/gen-conversion.sh [--check] [--no-cache]
-#   (default)   write patches/$GEN_PATCH
+#   (default)   write the series' NNNN-$GEN_NAME
 #   --check     regenerate and fail (exit 1, with the difference) unless
 #               the committed patch is byte for byte the result; then fail
 #               unless rerunning the semantic patch on the tree with the
@@ -20,7 +20,9 @@
 # version and the series' patches).
 . "$(dirname "$0")/lib.sh"
 
-GEN_PATCH=0003-mm-replace-vma-vm_flags-direct-modifications-with-modifier-calls.patch
+# The generated patch: the series entry named NNNN-$GEN_NAME (the number is
+# its place in the series, which patches before it may change).
+GEN_NAME=mm-replace-vma-vm_flags-direct-modifications-with-modifier-calls.patch
 
 check=0 use_cache=1
 for arg in "$@"; do
@@ -35,17 +37,17 @@ done
 COCCI=$PERVMA_TOP/cocci/vm_flags.cocci
 command -v spatch >/dev/null || die "spatch not found: run 'make deps' (Debian package coccinelle)"
 read_series
-pre=() post=() seen=0
+pre=() post=() seen=0 GEN_PATCH=
 for p in "${PATCHES[@]}"; do
-	if [ "$p" = "$GEN_PATCH" ]; then seen=1
+	if [[ $p =~ ^[0-9]+-$GEN_NAME$ ]]; then seen=1 GEN_PATCH=$p
 	elif [ $seen = 0 ]; then pre+=("$p")
 	else post+=("$p")
 	fi
 done
 if [ $seen = 0 ]; then
 	# 6.12 has the conversion upstream: its backport series has no such patch.
-	[ $check = 1 ] && { echo "$SERIES has no $GEN_PATCH: nothing to check"; exit 0; }
-	die "$GEN_PATCH is not in $SERIES"
+	[ $check = 1 ] && { echo "$SERIES has no NNNN-$GEN_NAME: nothing to check"; exit 0; }
+	die "no NNNN-$GEN_NAME is in $SERIES"
 fi
 "$PERVMA_TOP/scripts/base.sh" >/dev/null || exit 1
 read -r -a opts <<<"$(sed -n 's|^// *Options: *||p' "$COCCI" | head -n 1)"

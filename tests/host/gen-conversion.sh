@@ -15,7 +15,7 @@ gen=$top/scripts/gen-conversion.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$here/tap.sh"
-GEN=$(sed -n 's/^GEN_PATCH=//p' "$gen")
+GEN=$(grep -E "^[0-9]+-$(sed -n 's/^GEN_NAME=//p' "$gen")" "$top/series")
 
 log=$tmp/badarg.log
 "$gen" --frobnicate >"$log" 2>&1
@@ -60,7 +60,7 @@ log=$tmp/none-gen.log
 SERIES=$tmp/none/series "$gen" >"$log" 2>&1
 rc=$?
 st=0
-expect_rc "$log" $rc 1 && expect_grep "$log" "is not in" || st=1
+expect_rc "$log" $rc 1 && expect_grep "$log" "is in .*series" || st=1
 result $st "generating for a series without the conversion patch is an error" "$log"
 
 tap_done
