@@ -16,9 +16,11 @@
 # x86). So a file counts as compiled under the first config that produces
 # its object without error; a file whose compiler output says "assignment
 # of read-only member 'vm_flags'" under any config fails at once. Files
-# under arch/NAME/ are tried for that architecture only, mm/nommu.c under
-# riscv's nommu_k210_defconfig; the few that no Debian compiler or config
-# here can build are skipped with the reason. allmodconfig gets
+# under arch/NAME/ are tried for that architecture only (32-bit UML: um
+# defconfig with SUBARCH=i386), mm/nommu.c under riscv's
+# nommu_k210_defconfig, the MC68328 fbdev under allnoconfig plus
+# configs/m68328.config; files for which Debian has no compiler (ia64,
+# loongarch) are skipped with the reason. allmodconfig gets
 # configs/allmod.config (instrumentation and -Werror off: slower, and no
 # change to what compiles). Builds go to
 # $PERVMA_CACHE/build/<version>/work/allmod-<config>. Prints one line per
@@ -57,6 +59,8 @@ cross() {
 	s390)    echo "s390 s390x-linux-gnu-" ;;
 	sparc64) echo "sparc64 sparc64-linux-gnu-" ;;
 	riscv)   echo "riscv riscv64-linux-gnu-" ;;
+	m68k)    echo "m68k m68k-linux-gnu-" ;;
+	um32)    echo "um i686-linux-gnu-" ;; # SUBARCH=i386 (gcc-multilib would remove the other cross compilers)
 	*) die "no compiler known for architecture '$1'" ;;
 	esac
 }
@@ -64,7 +68,7 @@ cross() {
 # configs_for FILE: the configs to try, or "skip:REASON".
 configs_for() {
 	case "$1" in
-	arch/x86/um/*_32.c) echo "skip:32-bit user-mode Linux (ARCH=um SUBARCH=i386) is not built here" ;;
+	arch/x86/um/*_32.c) echo um32:defconfig ;;
 	arch/x86/*)     echo x86_64 ;;
 	arch/arm64/*)   echo arm64 ;;
 	arch/arm/*)     echo arm ;;
@@ -74,7 +78,7 @@ configs_for() {
 	arch/riscv/*)   echo riscv ;;
 	arch/*) echo "skip:Debian 12 has no cross compiler for $(echo "$1" | cut -d/ -f2)" ;;
 	drivers/char/mspec.c) echo "skip:ia64 only (Debian 12 has no ia64 cross compiler)" ;;
-	drivers/video/fbdev/68328fb.c) echo "skip:needs a no-MMU m68k MC68328 config" ;;
+	drivers/video/fbdev/68328fb.c) echo m68k:allnoconfig:m68328.config ;;
 	mm/nommu.c)     echo riscv:nommu_k210_defconfig ;;
 	*) echo "$CONFIGS" ;;
 	esac
@@ -93,21 +97,23 @@ obj_of() {
 # built=(files whose object was made) and constfail=(files whose compile
 # printed a read-only vm_flags write); writes the log to $log.
 build() {
-	local cfg=$1 arch=${1%%:*} defconfig karch cc out f o
+	local cfg=$1 arch defconfig frag karch cc out f o extra=()
 	shift
-	defconfig=allmodconfig
-	[[ $cfg == *:* ]] && defconfig=${cfg#*:}
+	IFS=: read -r arch defconfig frag <<<"$cfg"
+	defconfig=${defconfig:-allmodconfig}
+	[ -z "$frag" ] && [ "$defconfig" = allmodconfig ] && frag=allmod.config
 	read -r karch cc <<<"$(cross "$arch")"
 	[ "$cc" = - ] && cc=
+	[ "$arch" = um32 ] && extra=(SUBARCH=i386)
 	command -v "${cc}gcc" >/dev/null || die "${cc}gcc not found (scripts/deps.sh --compile-check installs it)"
-	out=$PERVMA_CACHE/build/$BASE_TAG/work/allmod-${cfg//:/-}
+	out=$PERVMA_CACHE/build/$BASE_TAG/work/allmod-$(echo "$cfg" | tr ':' '-')
 	mkdir -p "$out"
 	log=$out/compile-check.log
 	local mk=(make -C "$WORK" O="$out" ARCH="$karch" CROSS_COMPILE="$cc" CC="ccache ${cc}gcc"
-		HOSTCC="ccache gcc" -j"$JOBS" -s)
+		HOSTCC="ccache gcc" ${extra[@]+"${extra[@]}"} -j"$JOBS" -s)
 	export KBUILD_BUILD_TIMESTAMP="@0" CCACHE_BASEDIR=$PERVMA_CACHE CCACHE_NOHASHDIR=1
 	note "$cfg: $defconfig + prepare in $out"
-	{ KCONFIG_ALLCONFIG=$PERVMA_TOP/configs/allmod.config "${mk[@]}" "$defconfig" &&
+	{ KCONFIG_ALLCONFIG=${frag:+$PERVMA_TOP/configs/$frag} "${mk[@]}" "$defconfig" &&
 		"${mk[@]}" prepare; } >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "$cfg: $defconfig/prepare failed (log: $log)"; }
 	local objs=()
 	for f in "$@"; do

@@ -15,7 +15,8 @@ PKGS=(quilt coccinelle patch make gcc flex bison bc libelf-dev libssl-dev
 
 # Only scripts/compile-check.sh needs these (not make check).
 COMPILE_CHECK_PKGS=(gcc-powerpc64-linux-gnu gcc-arm-linux-gnueabihf
-      gcc-s390x-linux-gnu gcc-sparc64-linux-gnu gcc-riscv64-linux-gnu)
+      gcc-s390x-linux-gnu gcc-sparc64-linux-gnu gcc-riscv64-linux-gnu
+      gcc-m68k-linux-gnu gcc-i686-linux-gnu libc6-dev-i386-cross)
 
 check_only=0
 for arg in "$@"; do
