@@ -7,6 +7,8 @@
 #   apply          quilt push -a --fuzz=0 onto the cached work tree
 #   apply (git am) the same series with git am onto a scratch git copy
 #   patches        header fields + checkpatch.pl for every patch
+#   maple tree     the tree's userspace maple tree suite and pervma's RCU-mode
+#                  stress test (scripts/maple-test.sh)
 #   x86_64         debug build (lockdep, KASAN, DEBUG_VM, ...), boot, tests
 #   arm64, powerpc build, boot, tests
 #
@@ -14,7 +16,8 @@
 # build failed). Prints a summary and "N passed, N failed"; exits 1 if any
 # stage failed. Environment: ARCHS (default "x86_64 arm64 powerpc"),
 # DEBUG_ARCHS (archs built with debug.config, default x86_64),
-# TEST_SECONDS (stress-test time in the guest, default 5).
+# TEST_SECONDS (stress-test time in the guest, default 5), MAPLE_SECONDS
+# (RCU stress time on the host, default 20).
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 0 ] || die "check.sh takes no arguments (see the environment variables in its header)"
@@ -66,6 +69,11 @@ applied=0
 stage "apply series (quilt --fuzz=0)" "$S/apply.sh" && applied=1
 stage "apply series (git am)" apply_git_scratch
 stage "patches: headers + checkpatch" "$S/check-patches.sh"
+if [ $applied = 1 ]; then
+	stage "maple tree: userspace suite + RCU stress" "$S/maple-test.sh"
+else
+	results+=("skip    maple tree: userspace suite + RCU stress (series did not apply)")
+fi
 
 for a in $ARCHS; do
 	debug=0
