@@ -61,7 +61,7 @@ apply_git_scratch() {
 }
 
 stage "deps" "$S/deps.sh"
-for t in programs apply check-log check-patches cocci; do
+for t in programs apply check-log check-patches cocci maple; do
 	stage "host tests: $t" bash "$PERVMA_TOP/tests/host/$t.sh"
 done
 stage "base $BASE_PKG $BASE_VERSION" "$S/base.sh"
