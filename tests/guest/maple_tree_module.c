@@ -6,8 +6,8 @@
  * Passes when the log has "maple_tree: N of N tests passed" and no
  * "BUG at" line from the tests' MT_BUG_ON(); fails on "N of M" with N != M
  * or on any "BUG at"; skips (exit 4) when the kernel has no such line and
- * no failure, i.e. the tests are not built in (only the x86_64 debug
- * flavour has them, configs/x86_64-debug.config).
+ * no failure, i.e. the tests are not built in (they are with
+ * EXTRA_CONFIGS=configs/test-maple-tree.config).
  *
  * Usage: maple_tree_module
  */
