@@ -7,6 +7,11 @@
 # Usage: scripts/bench.sh ARCH
 # Environment: RUNS (default 5), BENCH_SECONDS (default 3),
 #   BENCH_OUT (output prefix, default $PERVMA_CACHE/bench/ARCH-BASEVERSION)
+#   BENCH_COMPARE  series (default): the unpatched base ("base") against the
+#                  work tree ("pervma");
+#                  maple-rcu: the work tree with the maple tree's RCU mode
+#                  disabled ("rcu-off", MAPLE_RCU=off) against the same tree
+#                  as it is ("rcu-on"): what RCU mode costs
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] || die "usage: scripts/bench.sh ARCH"
@@ -14,11 +19,22 @@ arch_setup "$1"
 S=$PERVMA_TOP/scripts
 "$S/base.sh" >/dev/null || exit 1
 "$S/apply.sh" || exit 1
-base_img=$(KSRC=$PRISTINE FEATURE=on DEBUG=0 "$S/build.sh" "$PVARCH") || exit 1
-patched_img=$(FEATURE=on DEBUG=0 "$S/build.sh" "$PVARCH") || exit 1
-out=${BENCH_OUT:-$PERVMA_CACHE/bench/$PVARCH-$BASE_TAG}
+case "${BENCH_COMPARE:-series}" in
+series)
+	base_img=$(KSRC=$PRISTINE FEATURE=on DEBUG=0 "$S/build.sh" "$PVARCH") || exit 1
+	patched_img=$(FEATURE=on DEBUG=0 "$S/build.sh" "$PVARCH") || exit 1
+	names=(base pervma) tag=
+	;;
+maple-rcu)
+	base_img=$(MAPLE_RCU=off FEATURE=on DEBUG=0 "$S/build.sh" "$PVARCH") || exit 1
+	patched_img=$(MAPLE_RCU=on FEATURE=on DEBUG=0 "$S/build.sh" "$PVARCH") || exit 1
+	names=(rcu-off rcu-on) tag=-maple-rcu
+	;;
+*) die "BENCH_COMPARE must be series or maple-rcu, not '$BENCH_COMPARE'" ;;
+esac
+out=${BENCH_OUT:-$PERVMA_CACHE/bench/$PVARCH-$BASE_TAG$tag}
 mkdir -p "$(dirname "$out")"
-"$S/initramfs.sh" "$PVARCH" "$out.cpio" "$(build_dir "$PVARCH" on 0)" || exit 1
+"$S/initramfs.sh" "$PVARCH" "$out.cpio" "$(MAPLE_RCU=on build_dir "$PVARCH" on 0)" || exit 1
 exec /usr/bin/python3 "$S/bench.py" --arch "$PVARCH" --initrd "$out.cpio" --out "$out" \
 	--runs "${RUNS:-5}" --seconds "${BENCH_SECONDS:-3}" \
-	"base=$base_img" "pervma=$patched_img"
+	"${names[0]}=$base_img" "${names[1]}=$patched_img"

@@ -10,6 +10,8 @@
 #   EXTRA_CONFIGS  more fragment files, space separated
 #   JOBS      make -j (default: number of CPUs)
 #   CONFIG_ONLY=1  stop after making and checking the .config
+#   MAPLE_RCU off: build with -DCONFIG_MAPLE_RCU_DISABLED (the maple tree
+#             never in RCU mode), into a build dir of its own; default on
 # The config is tinyconfig + common.config + ARCH.config + the flavour's
 # fragments; every symbol a fragment sets must end up with that value
 # (symbols the tree does not define are only reported, for pervma*.config).
@@ -43,9 +45,10 @@ command -v ccache >/dev/null && CC_CMD="ccache ${CROSS}gcc"
 export KBUILD_BUILD_TIMESTAMP="@0" KBUILD_BUILD_USER=pervma KBUILD_BUILD_HOST=pervma
 export CCACHE_BASEDIR=$PERVMA_CACHE CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
 MAKE_ARGS=(-C "$WORK" O="$OUT" ARCH="$KARCH" CROSS_COMPILE="$CROSS" CC="$CC_CMD" HOSTCC="ccache gcc" -j"$JOBS")
+[ "${MAPLE_RCU:-on}" = off ] && MAKE_ARGS+=(KCFLAGS="${KCFLAGS:+$KCFLAGS }-DCONFIG_MAPLE_RCU_DISABLED")
 
 log=$OUT/build.log
-note "configuring $PVARCH (FEATURE=$FEATURE DEBUG=$DEBUG) in $OUT"
+note "configuring $PVARCH (FEATURE=$FEATURE DEBUG=$DEBUG${MAPLE_RCU:+ MAPLE_RCU=$MAPLE_RCU}) in $OUT"
 {
 	make "${MAKE_ARGS[@]}" tinyconfig &&
 	"$WORK/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" "${frags[@]}" "${lenient[@]}" &&

@@ -10,6 +10,8 @@
 #   conversion     the vm_flags conversion patch is what
 #                  scripts/gen-conversion.sh makes, and rerunning the
 #                  semantic patch on the patched tree changes nothing
+#   maple tree     the tree's userspace maple tree suite and pervma's RCU-mode
+#                  stress test (scripts/maple-test.sh)
 #   x86_64         debug build (lockdep, KASAN, DEBUG_VM, ...), boot, tests
 #   arm64, powerpc build, boot, tests
 #
@@ -17,7 +19,8 @@
 # build failed). Prints a summary and "N passed, N failed"; exits 1 if any
 # stage failed. Environment: ARCHS (default "x86_64 arm64 powerpc"),
 # DEBUG_ARCHS (archs built with debug.config, default x86_64),
-# TEST_SECONDS (stress-test time in the guest, default 5).
+# TEST_SECONDS (stress-test time in the guest, default 5), MAPLE_SECONDS
+# (RCU stress time on the host, default 20).
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 0 ] || die "check.sh takes no arguments (see the environment variables in its header)"
@@ -61,7 +64,7 @@ apply_git_scratch() {
 }
 
 stage "deps" "$S/deps.sh"
-for t in programs apply check-log check-patches cocci gen-conversion; do
+for t in programs apply check-log check-patches cocci gen-conversion maple; do
 	stage "host tests: $t" bash "$PERVMA_TOP/tests/host/$t.sh"
 done
 stage "base $BASE_PKG $BASE_VERSION" "$S/base.sh"
@@ -70,6 +73,11 @@ stage "apply series (quilt --fuzz=0)" "$S/apply.sh" && applied=1
 stage "apply series (git am)" apply_git_scratch
 stage "patches: headers + checkpatch" "$S/check-patches.sh"
 stage "conversion patch: generated, rerun changes nothing" "$S/gen-conversion.sh" --check
+if [ $applied = 1 ]; then
+	stage "maple tree: userspace suite + RCU stress" "$S/maple-test.sh"
+else
+	results+=("skip    maple tree: userspace suite + RCU stress (series did not apply)")
+fi
 
 for a in $ARCHS; do
 	debug=0

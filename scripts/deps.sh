@@ -11,7 +11,8 @@ PKGS=(quilt coccinelle patch make gcc flex bison bc libelf-dev libssl-dev
       cpio xz-utils rsync kmod dwarves ccache perl python3 python3-matplotlib
       gcc-aarch64-linux-gnu libc6-dev-arm64-cross
       gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
-      qemu-system-x86 qemu-system-arm qemu-system-ppc busybox-static git)
+      qemu-system-x86 qemu-system-arm qemu-system-ppc busybox-static git
+      liburcu-dev)
 
 # Only scripts/compile-check.sh needs these (not make check).
 COMPILE_CHECK_PKGS=(gcc-powerpc64-linux-gnu gcc-arm-linux-gnueabihf

@@ -94,8 +94,21 @@ read_series() {
 	done
 }
 
+# MAPLE_RCU=off builds with the maple tree's own switch
+# CONFIG_MAPLE_RCU_DISABLED (include/linux/maple_tree.h: mt_in_rcu() is
+# always false, so the VMA tree is never in RCU mode), in its own build dir;
+# for measuring what RCU mode costs (scripts/bench.sh, BENCH_COMPARE=maple-rcu).
+maple_rcu_suffix() {
+	case "${MAPLE_RCU:-on}" in
+	on) ;;
+	off) echo "-mt-rcu-off" ;;
+	*) die "MAPLE_RCU must be on or off, not '$MAPLE_RCU'" ;;
+	esac
+}
+
 build_dir() { # ARCH FEATURE DEBUG
-	local tree=work
+	local tree=work suffix
+	suffix=$(maple_rcu_suffix) || exit 1
 	[ -n "${KSRC:-}" ] && tree=ksrc-$(echo "$KSRC" | md5sum | cut -c1-8)
-	echo "$PERVMA_CACHE/build/$BASE_TAG/$tree/$1-$(flavour_name "$2" "$3")"
+	echo "$PERVMA_CACHE/build/$BASE_TAG/$tree/$1-$(flavour_name "$2" "$3")$suffix"
 }
