@@ -172,6 +172,26 @@ static bool in_region(unsigned long index)
 	return index >= BASE && index < BASE + NUNITS * UNIT;
 }
 
+/* Print "rcu_stress: KIND [WHO] message"; report_lock is held. */
+static void print_report(const char *kind, const char *who, const char *fmt,
+			 va_list ap)
+{
+	printf("rcu_stress: %s [%s] ", kind, who);
+	vprintf(fmt, ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void vfail(const char *who, const char *fmt, va_list ap)
+{
+	pthread_mutex_lock(&report_lock);
+	failures++;
+	if (reports++ < MAX_REPORTS)
+		print_report("FAIL", who, fmt, ap);
+	pthread_mutex_unlock(&report_lock);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+}
+
 static void fail(const char *who, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -179,18 +199,9 @@ static void fail(const char *who, const char *fmt, ...)
 {
 	va_list ap;
 
-	pthread_mutex_lock(&report_lock);
-	failures++;
-	if (reports++ < MAX_REPORTS) {
-		printf("rcu_stress: FAIL [%s] ", who);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-		fflush(stdout);
-	}
-	pthread_mutex_unlock(&report_lock);
-	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	va_start(ap, fmt);
+	vfail(who, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -206,25 +217,16 @@ static void range_note(const char *who, const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
 	if (opt_strict_ranges) {
-		char buf[256];
-
-		va_start(ap, fmt);
-		vsnprintf(buf, sizeof(buf), fmt, ap);
-		va_end(ap);
-		fail(who, "%s", buf);
-		return;
+		vfail(who, fmt, ap);
+	} else {
+		pthread_mutex_lock(&report_lock);
+		if (range_notes++ < 3)
+			print_report("note", who, fmt, ap);
+		pthread_mutex_unlock(&report_lock);
 	}
-	pthread_mutex_lock(&report_lock);
-	if (range_notes++ < 3) {
-		printf("rcu_stress: note [%s] ", who);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-		fflush(stdout);
-	}
-	pthread_mutex_unlock(&report_lock);
+	va_end(ap);
 }
 
 /*
