@@ -6,7 +6,7 @@
 #
 # Usage: scripts/compile-check.sh [FILE...]
 #   FILE  paths inside the kernel tree (default: every .c file the series'
-#         patches touch)
+#         patches touch outside tools/, which holds user-space code)
 # Environment: JOBS (make -j, default: number of CPUs), CONFIGS (what is
 # tried, in order, for files outside arch/: ARCH for its allmodconfig, or
 # ARCH:NAME_defconfig; default "x86_64 arm64 powerpc arm s390 sparc64").
@@ -33,15 +33,16 @@ CONFIGS=${CONFIGS:-x86_64 arm64 powerpc arm s390 sparc64}
 [ -f "$WORK/Makefile" ] || die "no kernel tree at $WORK (run scripts/apply.sh first)"
 "$PERVMA_TOP/scripts/deps.sh" --compile-check || exit 1
 
+headers=()
 if [ $# -gt 0 ]; then
 	files=("$@")
 else
 	read_series
 	mapfile -t touched < <(for p in "${PATCHES[@]}"; do
 		sed -n 's|^+++ b/||p' "$PATCHES_DIR/$p"; done | LC_ALL=C sort -u)
-	files=() headers=()
+	files=()
 	for f in "${touched[@]}"; do
-		case "$f" in *.c) files+=("$f") ;; *.h) headers+=("$f") ;; esac
+		case "$f" in tools/*) ;; *.c) files+=("$f") ;; *.h) headers+=("$f") ;; esac
 	done
 fi
 for f in "${files[@]}"; do
@@ -134,7 +135,6 @@ build() {
 	done
 }
 
-headers=(${headers[@]+"${headers[@]}"})
 declare -A result tried
 pass=0 fail=0 skip=0
 left=()
