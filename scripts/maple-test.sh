@@ -92,8 +92,33 @@ run() {
 	return $r
 }
 
+# seen_update_miss LOG: the suite stopped at one of run_check_rcu_slowread()'s
+# "Make sure the test caught at least one update" checks and nowhere else.
+# Those count readers that happened to see a transient state (entry2 equals
+# the value readers expect at its index, so only a racing, momentarily
+# misreported range counts it: docs/maple-rcu.md); on 2 busy cores a run
+# can miss the window. They say the race was not exercised, not that a
+# reader saw anything wrong.
+seen_update_miss() {
+	local lines
+	lines=$(grep -n -E 'MT_BUG_ON\(mt, !vals->seen_(entry2|entry3|both)\);' "$SUITE/maple.c" |
+		cut -d: -f1 | paste -sd'|')
+	[ -n "$lines" ] &&
+		[ "$(grep -ac 'BUG at' "$1")" = 1 ] &&
+		grep -aqE "^BUG at run_check_rcu_slowread:($lines) " "$1"
+}
+
 if [ $RUN_SUITE = 1 ]; then
+	suite_ok=0
 	if run "maple (the suite)" "$OUT/maple.log" ./maple; then
+		suite_ok=1
+	elif seen_update_miss "$OUT/maple.log"; then
+		grep -a 'BUG at' "$OUT/maple.log" >&2
+		note "the suite's slow-reader RCU test saw no update this time (timing, see docs/maple-rcu.md): running the suite once more"
+		mv "$OUT/maple.log" "$OUT/maple-first.log"
+		run "maple (the suite, second run)" "$OUT/maple.log" ./maple && suite_ok=1
+	fi
+	if [ $suite_ok = 1 ]; then
 		grep -a 'tests passed' "$OUT/maple.log" | tail -n 1
 	else
 		grep -aE 'BUG at|Assertion|ERROR|runtime error|tests passed' "$OUT/maple.log" | head -n 10 >&2
