@@ -58,7 +58,17 @@ note "configuring $PVARCH (FEATURE=$FEATURE DEBUG=$DEBUG${MAPLE_RCU:+ MAPLE_RCU=
 # check_fragment FILE STRICT: every CONFIG_X=v / CONFIG_X=n in FILE must hold.
 bad=0
 check_fragment() {
-	local file=$1 strict=$2 sym want have
+	local file=$1 strict=$2 sym want have req
+	# A lenient fragment may say "# pervma-requires: CONFIG_X": where
+	# this tree and arch do not have CONFIG_X=y, it does not apply.
+	if [ "$strict" = 0 ]; then
+		for req in $(sed -n 's/^# pervma-requires: *//p' "$file"); do
+			if ! grep -qx "$req=y" "$OUT/.config"; then
+				note "$(basename "$file"): $req is not set for $PVARCH in this tree (fragment skipped)"
+				return
+			fi
+		done
+	fi
 	while IFS='=' read -r sym want; do
 		have=$(sed -n "s/^$sym=//p" "$OUT/.config")
 		[ -n "$have" ] || have=n
