@@ -13,11 +13,12 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-progs=(mm_integrity fork_faults pft vma_lock_stats)
+progs=(mm_integrity fork_faults pft vma_races vma_lock_stats)
 declare -A src=(
 	[mm_integrity]=$top/tests/guest/mm_integrity.c
 	[fork_faults]=$top/tests/guest/fork_faults.c
 	[pft]=$top/tests/bench/pft.c
+	[vma_races]=$top/tests/guest/vma_races.c
 	[vma_lock_stats]=$top/tests/guest/vma_lock_stats.c
 )
 cflags=(-static -O2 -pthread -Wall -Wextra -Werror)
@@ -105,6 +106,19 @@ for p in mm_integrity fork_faults; do
 	result "$st" "$p --inject-corruption is detected (exit 1, CORRUPTION reported)" "$log"
 done
 
+# The race modes on the host's own kernel; mbind skips (4) without NUMA.
+for mode in mremap mbind stack munmap; do
+	log=$tmp/races-$mode.log
+	rc=$(run "$log" "$tmp/vma_races" --mode "$mode" --seconds 1)
+	st=0
+	if [ "$mode" = mbind ] && [ "$rc" = 4 ]; then
+		expect_grep "$log" "SKIP: mbind\(\) is not implemented" || st=1
+	else
+		expect_rc "$log" "$rc" 0 && expect_grep "$log" ": PASS$" || st=1
+	fi
+	result "$st" "vma_races --mode $mode --seconds 1 passes" "$log"
+done
+
 # vma_lock_stats against made-up /proc files: it skips without counters,
 # fails without them when the command line says the kernel has them, and
 # fails every part when the counters do not move.
@@ -175,6 +189,18 @@ for p in "${progs[@]}"; do
 		st=1
 	result "$st" "$p --seconds 0 is rejected with a clear message" "$log"
 done
+
+log=$tmp/races-nomode.log
+rc=$(run "$log" "$tmp/vma_races" --seconds 1)
+st=0
+expect_rc "$log" "$rc" 2 && expect_grep "$log" "--mode is required" || st=1
+result "$st" "vma_races without --mode is rejected with a clear message" "$log"
+
+log=$tmp/races-badmode.log
+rc=$(run "$log" "$tmp/vma_races" --mode nosuch)
+st=0
+expect_rc "$log" "$rc" 2 && expect_grep "$log" "unknown mode 'nosuch'" || st=1
+result "$st" "vma_races --mode nosuch is rejected with a clear message" "$log"
 
 log=$tmp/badmode.log
 rc=$(run "$log" "$tmp/pft" --mode nosuch)
