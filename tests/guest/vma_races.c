@@ -20,8 +20,9 @@
  *         write-faults a page of its own between sweeps, so that faults in
  *         the VMA about to move (which has its anon_vma) race with the move;
  *         that page must read back what was written, unless a move came in
- *         between.  At the end the live slot must hold exactly every
- *         writer's last values, the other slot zeroes.
+ *         between.  After every move the slot the data left must read as
+ *         zeroes; at the end the live slot must hold exactly every writer's
+ *         last values, the other slot zeroes.
  *
  * mbind   CVE-2023-4611 (mbind replaced vma->vm_policy under a fault that
  *         used it) and 49b0638502da (pages faulted in during
@@ -48,13 +49,13 @@
  *         a generation at a time, alternately with munmap() + mmap() and with
  *         one mmap(MAP_FIXED), and fills each new generation with values
  *         naming it (after checking that the fresh pages hold nothing
- *         else).  Reader threads read every page and write a slot of their
- *         own in it, catching SIGSEGV (sigsetjmp() per thread).  A read must
- *         give a SIGSEGV -- only while a munmap() + mmap() overlapped it --
- *         or a value of a generation that was mapped while it ran, or 0 --
- *         not when the generation was filled before the read and no
- *         replacement overlapped it; never a value of a generation that was
- *         unmapped before the read began.
+ *         else), then reads them back.  Reader threads read every page and
+ *         write a slot of their own in it, catching SIGSEGV (sigsetjmp() per
+ *         thread).  A read must give a SIGSEGV -- only while a munmap() +
+ *         mmap() overlapped it -- or a value of a generation that was mapped
+ *         while it ran, or 0 -- not when the generation was filled before
+ *         the read and no replacement overlapped it; never a value of a
+ *         generation that was unmapped before the read began.
  */
 #include "common.h"
 
@@ -239,6 +240,24 @@ static struct {
 	uint32_t refault_seq[MAX_THREADS];	/* last value a refault wrote */
 } mr;
 
+/*
+ * The slot the data just left must read as zeroes: writers that still use
+ * it only fault in empty pages there, and their CAS finds 0 and writes
+ * nothing (refault pages excepted: a writer may write its own there).
+ */
+static void mremap_check_emptied(uint64_t *from)
+{
+	char b[96];
+
+	for (size_t p = 0; p < mr.cas_pages; p++) {
+		uint64_t v = *(volatile uint64_t *)page_at(from, p);
+
+		if (v)
+			fail("STALE: [mremap mover] page %zu of the slot the data was just moved away from reads %s, expected 0",
+			     p, describe(b, sizeof(b), v));
+	}
+}
+
 static void *mremap_mover(void *arg)
 {
 	struct worker *w = arg;
@@ -259,6 +278,7 @@ static void *mremap_mover(void *arg)
 			die("mremap(MREMAP_FIXED) to %p returned %p", (void *)to, p);
 		__atomic_store_n(&mr.live, to, __ATOMIC_SEQ_CST);
 		store(&mr.seq, load(&mr.seq) + 1);	/* even: settled */
+		mremap_check_emptied(from);
 		w->ops++;
 	}
 	return NULL;
@@ -885,6 +905,26 @@ static void munmap_fill(size_t p, uint64_t gen)
 	}
 }
 
+/* After the fill, and while readers read it: the page is still filled. */
+static void munmap_verify(size_t p, uint64_t gen)
+{
+	volatile uint64_t *pg = page_at(mu.addr, p);
+	uint64_t v = val(TAG_MUNMAP, p, gen);
+	size_t ends[2] = { 0, page_words - 1 };
+	char b1[96], b2[96];
+
+	for (int e = 0; e < 2; e++) {
+		uint64_t got = pg[ends[e]];
+
+		if (got != v)
+			fail("%s: [munmap mapper] generation %llu page %zu word %zu: expected %s, got %s",
+			     got ? "CORRUPTION" : "LOST",
+			     (unsigned long long)gen, p, ends[e],
+			     describe(b1, sizeof(b1), v),
+			     describe(b2, sizeof(b2), got));
+	}
+}
+
 static void *munmap_mapper(void *arg)
 {
 	struct worker *w = arg;
@@ -910,6 +950,8 @@ static void *munmap_mapper(void *arg)
 		for (size_t p = 0; p < opt.pages; p++)
 			munmap_fill(p, gen);
 		store(&mu.filled, gen);
+		for (size_t p = 0; p < opt.pages; p++)
+			munmap_verify(p, gen);
 		w->ops++;
 	}
 	return NULL;
