@@ -34,7 +34,9 @@
  * Kernels without the counters (the base, FEATURE=off): skip (exit 4),
  * unless the kernel command line has pervma.vma_lock_stats=1 -- the harness
  * adds it when the kernel's .config has CONFIG_PER_VMA_LOCK_STATS=y -- in
- * which case missing counters are a failure.
+ * which case missing counters are a failure.  They are VM events, so the
+ * kernel needs CONFIG_VM_EVENT_COUNTERS as well (tinyconfig turns it off);
+ * the failure message says so when /proc/vmstat has no events at all.
  */
 #include "common.h"
 
@@ -61,6 +63,7 @@ struct counters {
 };
 
 static const char *vmstat_path = "/proc/vmstat";
+static bool vmstat_has_events;	/* it has a pgfault line: event counters */
 static const char *cmdline_path = "/proc/cmdline";
 
 /* Read a whole (small) file into @buf, NUL-terminated; false if absent. */
@@ -112,6 +115,8 @@ static unsigned int read_counters(struct counters *c)
 		if (!val)
 			continue;
 		*val++ = '\0';
+		if (!strcmp(line, "pgfault"))
+			vmstat_has_events = true;
 		for (int i = 0; i < NR_COUNTERS; i++) {
 			char *end;
 
@@ -475,8 +480,10 @@ int main(int argc, char **argv)
 	found = read_counters(&c);
 	want = cmdline_wants_stats();
 	if (!found && !want) {
-		printf("%s: SKIP: %s has no vma_lock_* counters (kernel without CONFIG_PER_VMA_LOCK_STATS) and the command line has no %s\n",
-		       prog_name, vmstat_path, CMDLINE_FLAG);
+		printf("%s: SKIP: %s has no vma_lock_* counters (kernel without CONFIG_PER_VMA_LOCK_STATS%s) and the command line has no %s\n",
+		       prog_name, vmstat_path,
+		       vmstat_has_events ? "" : ", or without CONFIG_VM_EVENT_COUNTERS: no pgfault line either",
+		       CMDLINE_FLAG);
 		return 4;
 	}
 	if (found != (1u << NR_COUNTERS) - 1) {
@@ -485,6 +492,9 @@ int main(int argc, char **argv)
 				fail("%s has no %s line%s", vmstat_path,
 				     counter_names[i],
 				     want ? " although the kernel command line has " CMDLINE_FLAG " (its .config has CONFIG_PER_VMA_LOCK_STATS=y)" : "");
+		if (!vmstat_has_events)
+			msg("%s has no pgfault line either: the kernel counts no VM events at all (CONFIG_VM_EVENT_COUNTERS is off), so it cannot show the per-VMA lock counters",
+			    vmstat_path);
 		printf("%s: FAIL (%d failure(s))\n", prog_name, nr_failures());
 		return 1;
 	}

@@ -143,6 +143,13 @@ expect_rc "$log" "$rc" 1 &&
 	st=1
 result "$st" "vma_lock_stats fails without counters when the command line has pervma.vma_lock_stats=1" "$log"
 
+grep -v '^pgfault ' "$tmp/vmstat-none" >"$tmp/vmstat-noevents"
+log=$tmp/stats-noevents.log
+rc=$(run "$log" "$tmp/vma_lock_stats" --vmstat "$tmp/vmstat-noevents" --cmdline "$tmp/cmdline-stats")
+st=0
+expect_rc "$log" "$rc" 1 && expect_grep "$log" "CONFIG_VM_EVENT_COUNTERS is off" || st=1
+result "$st" "vma_lock_stats names CONFIG_VM_EVENT_COUNTERS when /proc/vmstat has no events at all" "$log"
+
 log=$tmp/stats-still.log
 rc=$(run "$log" "$tmp/vma_lock_stats" --vmstat "$tmp/vmstat-still" --cmdline "$tmp/cmdline-stats")
 st=0
