@@ -32,13 +32,14 @@ case "$NUMA_NODES" in
 	*) die "NUMA_NODES needs MEM in M or G, not '$MEM'" ;;
 	esac
 	case "$mib" in ''|*[!0-9]*) die "MEM must be a number of M or G, not '$MEM'" ;; esac
-	smp=$CPUS,sockets=$NUMA_NODES,cores=$((CPUS / NUMA_NODES)),threads=1
+	per=$((CPUS / NUMA_NODES))
+	smp=$CPUS,sockets=$NUMA_NODES,cores=$per,threads=1
 	for ((n = 0; n < NUMA_NODES; n++)); do
 		size=$(( mib / NUMA_NODES ))
 		[ $n -eq $((NUMA_NODES - 1)) ] && size=$(( mib - size * n ))
+		# cpus= rather than -numa cpu,socket-id=, which pseries lacks
 		numa+=(-object "memory-backend-ram,id=pvmem$n,size=${size}M"
-		       -numa "node,nodeid=$n,memdev=pvmem$n"
-		       -numa "cpu,node-id=$n,socket-id=$n")
+		       -numa "node,nodeid=$n,memdev=pvmem$n,cpus=$((n * per))-$((n * per + per - 1))")
 	done
 	;;
 *) die "NUMA_NODES must be 1 to 9, not '$NUMA_NODES'" ;;
