@@ -163,19 +163,31 @@ static void fill_page(uint64_t *pg, uint64_t head)
 /* Check a page written by fill_page(); report the first wrong word. */
 static bool check_page(const uint64_t *pg, uint64_t head, const char *what)
 {
+	const volatile uint64_t *p = pg;
+	uint64_t got = 0, now, word0;
 	size_t i, first = 0, bad = 0;
 	char b1[96], b2[96];
 
-	for (i = 0; i < page_words; i++)
-		if (pg[i] != fill_word(head, i) && !bad++)
+	for (i = 0; i < page_words; i++) {
+		uint64_t v = p[i];
+
+		if (v != fill_word(head, i) && !bad++) {
 			first = i;
+			got = v;
+		}
+	}
 	if (!bad)
 		return true;
-	fail("CORRUPTION: [%s] page %zu word %zu: expected %#llx, got %#llx (%zu of %zu words wrong); word 0 should be %s and is %s",
+	now = p[first];
+	word0 = p[0];
+	fail("CORRUPTION: [%s] page %zu word %zu: expected %#llx, got %#llx%s (%zu of %zu words wrong); word 0 should be %s and is %s",
 	     what, val_page(head), first,
 	     (unsigned long long)fill_word(head, first),
-	     (unsigned long long)pg[first], bad, page_words,
-	     describe(b1, sizeof(b1), head), describe(b2, sizeof(b2), pg[0]));
+	     (unsigned long long)got,
+	     now == got ? "" : now == fill_word(head, first) ?
+	     ", but reads correctly now" : ", and something else again now",
+	     bad, page_words, describe(b1, sizeof(b1), head),
+	     describe(b2, sizeof(b2), word0));
 	return false;
 }
 
