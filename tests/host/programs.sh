@@ -13,11 +13,13 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-progs=(mm_integrity fork_faults pft)
+progs=(mm_integrity fork_faults pft vma_races vma_lock_stats)
 declare -A src=(
 	[mm_integrity]=$top/tests/guest/mm_integrity.c
 	[fork_faults]=$top/tests/guest/fork_faults.c
 	[pft]=$top/tests/bench/pft.c
+	[vma_races]=$top/tests/guest/vma_races.c
+	[vma_lock_stats]=$top/tests/guest/vma_lock_stats.c
 )
 cflags=(-static -O2 -pthread -Wall -Wextra -Werror)
 bench_names=(faults_t1 faults_t1_writer writer_ops_t1 faults_t2
@@ -104,6 +106,61 @@ for p in mm_integrity fork_faults; do
 	result "$st" "$p --inject-corruption is detected (exit 1, CORRUPTION reported)" "$log"
 done
 
+# The race modes on the host's own kernel; mbind skips (4) without NUMA.
+for mode in mremap mbind stack munmap; do
+	log=$tmp/races-$mode.log
+	rc=$(run "$log" "$tmp/vma_races" --mode "$mode" --seconds 1)
+	st=0
+	if [ "$mode" = mbind ] && [ "$rc" = 4 ]; then
+		expect_grep "$log" "SKIP: mbind\(\) is not implemented" || st=1
+	else
+		expect_rc "$log" "$rc" 0 && expect_grep "$log" ": PASS$" || st=1
+	fi
+	result "$st" "vma_races --mode $mode --seconds 1 passes" "$log"
+done
+
+# vma_lock_stats against made-up /proc files: it skips without counters,
+# fails without them when the command line says the kernel has them, and
+# fails every part when the counters do not move.
+grep -v '^vma_lock_' /proc/vmstat >"$tmp/vmstat-none"
+{ cat "$tmp/vmstat-none"
+  printf 'vma_lock_success 10\nvma_lock_abort 20\nvma_lock_retry 0\nvma_lock_miss 0\n'
+} >"$tmp/vmstat-still"
+echo "console=ttyS0 quiet" >"$tmp/cmdline-plain"
+echo "console=ttyS0 pervma.vma_lock_stats=1 quiet" >"$tmp/cmdline-stats"
+
+log=$tmp/stats-skip.log
+rc=$(run "$log" "$tmp/vma_lock_stats" --vmstat "$tmp/vmstat-none" --cmdline "$tmp/cmdline-plain")
+st=0
+expect_rc "$log" "$rc" 4 && expect_grep "$log" "SKIP: .* has no vma_lock_\* counters" || st=1
+result "$st" "vma_lock_stats skips (4) without counters" "$log"
+
+log=$tmp/stats-missing.log
+rc=$(run "$log" "$tmp/vma_lock_stats" --vmstat "$tmp/vmstat-none" --cmdline "$tmp/cmdline-stats")
+st=0
+expect_rc "$log" "$rc" 1 &&
+	expect_grep "$log" "has no vma_lock_success line although the kernel command line has pervma.vma_lock_stats=1" ||
+	st=1
+result "$st" "vma_lock_stats fails without counters when the command line has pervma.vma_lock_stats=1" "$log"
+
+grep -v '^pgfault ' "$tmp/vmstat-none" >"$tmp/vmstat-noevents"
+log=$tmp/stats-noevents.log
+rc=$(run "$log" "$tmp/vma_lock_stats" --vmstat "$tmp/vmstat-noevents" --cmdline "$tmp/cmdline-stats")
+st=0
+expect_rc "$log" "$rc" 1 && expect_grep "$log" "CONFIG_VM_EVENT_COUNTERS is off" || st=1
+result "$st" "vma_lock_stats names CONFIG_VM_EVENT_COUNTERS when /proc/vmstat has no events at all" "$log"
+
+log=$tmp/stats-still.log
+rc=$(run "$log" "$tmp/vma_lock_stats" --vmstat "$tmp/vmstat-still" --cmdline "$tmp/cmdline-stats")
+st=0
+expect_rc "$log" "$rc" 1 &&
+	expect_grep "$log" "^vma_lock_stats: \(a\) 255 write faults .*vma_lock_success grew by 0, expected at least 255" &&
+	expect_grep "$log" "^vma_lock_stats: \(b\) .*vma_lock_abort grew by 0, expected at least 16" &&
+	expect_grep "$log" "^vma_lock_stats: \(c\) 64 faults .*vma_lock_abort grew by 0, expected at least 64" &&
+	expect_grep "$log" "^vma_lock_stats: \(c\) control: .*vma_lock_success grew by 0" &&
+	expect_grep "$log" "^vma_lock_stats: \(c\) the handler resolved 64 faults \(64 pages read\)$" || st=1
+result "$st" "vma_lock_stats fails (a), (b) and (c) when the counters do not move; its userfaultfd handler sees every fault" "$log"
+
 log=$tmp/pft-all.log
 rc=$(run "$log" "$tmp/pft" --mode all --seconds 1)
 st=0
@@ -131,6 +188,7 @@ for p in "${progs[@]}"; do
 		expect_grep "$log" "--help" || st=1
 	result "$st" "$p --bogus is rejected with a clear message" "$log"
 
+	[ "$p" = vma_lock_stats ] && continue	# has no --seconds
 	log=$tmp/badval-$p.log
 	rc=$(run "$log" "$tmp/$p" --seconds 0)
 	st=0
@@ -138,6 +196,18 @@ for p in "${progs[@]}"; do
 		st=1
 	result "$st" "$p --seconds 0 is rejected with a clear message" "$log"
 done
+
+log=$tmp/races-nomode.log
+rc=$(run "$log" "$tmp/vma_races" --seconds 1)
+st=0
+expect_rc "$log" "$rc" 2 && expect_grep "$log" "--mode is required" || st=1
+result "$st" "vma_races without --mode is rejected with a clear message" "$log"
+
+log=$tmp/races-badmode.log
+rc=$(run "$log" "$tmp/vma_races" --mode nosuch)
+st=0
+expect_rc "$log" "$rc" 2 && expect_grep "$log" "unknown mode 'nosuch'" || st=1
+result "$st" "vma_races --mode nosuch is rejected with a clear message" "$log"
 
 log=$tmp/badmode.log
 rc=$(run "$log" "$tmp/pft" --mode nosuch)
