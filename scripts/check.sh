@@ -14,11 +14,14 @@
 #                  stress test (scripts/maple-test.sh)
 #   x86_64         debug build (lockdep, KASAN, DEBUG_VM, ...), boot, tests
 #   arm64, powerpc build, boot, tests
+#   x86_64-off     the feature off (FEATURE=off): build, boot, tests
 #
 # A stage that fails does not stop the others (a boot is skipped when its
 # build failed). Prints a summary and "N passed, N failed"; exits 1 if any
 # stage failed. Environment: ARCHS (default "x86_64 arm64 powerpc"),
-# DEBUG_ARCHS (archs built with debug.config, default x86_64),
+# DEBUG_ARCHS (archs built with debug.config, default x86_64), OFF_ARCHS
+# (archs also built and tested with the feature off, FEATURE=off; default
+# x86_64, empty for none),
 # TEST_SECONDS (stress-test time in the guest, default 5), MAPLE_SECONDS
 # (RCU stress time on the host, default 20).
 . "$(dirname "$0")/lib.sh"
@@ -26,7 +29,8 @@
 [ $# -eq 0 ] || die "check.sh takes no arguments (see the environment variables in its header)"
 ARCHS=${ARCHS:-x86_64 arm64 powerpc}
 DEBUG_ARCHS=${DEBUG_ARCHS:-x86_64}
-for a in $ARCHS; do (arch_setup "$a") || exit 1; done
+OFF_ARCHS=${OFF_ARCHS-x86_64}
+for a in $ARCHS $OFF_ARCHS; do (arch_setup "$a") || exit 1; done
 S=$PERVMA_TOP/scripts
 T0=$(date +%s)
 results=()
@@ -85,6 +89,16 @@ for a in $ARCHS; do
 	flav=$(flavour_name on $debug)
 	if [ $applied = 1 ] && stage "$a-$flav: build" env DEBUG=$debug FEATURE=on "$S/build.sh" "$a"; then
 		stage "$a-$flav: boot + tests" env DEBUG=$debug FEATURE=on "$S/guest-test.sh" "$a"
+	else
+		results+=("skip    $a-$flav: boot + tests (no kernel)")
+	fi
+done
+
+# The feature off: the kernel must behave as the base does.
+for a in $OFF_ARCHS; do
+	flav=$(flavour_name off 0)
+	if [ $applied = 1 ] && stage "$a-$flav: build" env DEBUG=0 FEATURE=off "$S/build.sh" "$a"; then
+		stage "$a-$flav: boot + tests" env DEBUG=0 FEATURE=off "$S/guest-test.sh" "$a"
 	else
 		results+=("skip    $a-$flav: boot + tests (no kernel)")
 	fi
