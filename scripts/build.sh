@@ -6,7 +6,8 @@
 #   ARCH      x86_64, arm64 or powerpc (ppc64le)
 # Environment:
 #   FEATURE   on (default: configs/pervma.config) or off (pervma-off.config)
-#   DEBUG     1 adds configs/debug.config (lockdep, DEBUG_VM, KASAN, ...)
+#   DEBUG     1 adds configs/debug.config (lockdep, DEBUG_VM, KASAN, ...),
+#             and with FEATURE=on configs/pervma-debug.config
 #   EXTRA_CONFIGS  more fragment files, space separated
 #   JOBS      make -j (default: number of CPUs)
 #   CONFIG_ONLY=1  stop after making and checking the .config
@@ -34,6 +35,7 @@ lenient=()
 if [ "$FEATURE" = on ]; then lenient+=("$CFG/pervma.config"); else lenient+=("$CFG/pervma-off.config"); fi
 [ "$DEBUG" = 1 ] && frags+=("$CFG/debug.config")
 [ "$DEBUG" = 1 ] && [ -f "$CFG/$PVARCH-debug.config" ] && frags+=("$CFG/$PVARCH-debug.config")
+[ "$DEBUG" = 1 ] && [ "$FEATURE" = on ] && lenient+=("$CFG/pervma-debug.config")
 for f in ${EXTRA_CONFIGS:-}; do
 	[ -f "$f" ] || die "EXTRA_CONFIGS: no such file '$f'"
 	frags+=("$f")

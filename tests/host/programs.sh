@@ -13,13 +13,14 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-progs=(mm_integrity fork_faults pft vma_races vma_lock_stats)
+progs=(mm_integrity fork_faults pft vma_races vma_lock_stats vma_lock_kunit)
 declare -A src=(
 	[mm_integrity]=$top/tests/guest/mm_integrity.c
 	[fork_faults]=$top/tests/guest/fork_faults.c
 	[pft]=$top/tests/bench/pft.c
 	[vma_races]=$top/tests/guest/vma_races.c
 	[vma_lock_stats]=$top/tests/guest/vma_lock_stats.c
+	[vma_lock_kunit]=$top/tests/guest/vma_lock_kunit.c
 )
 cflags=(-static -O2 -pthread -Wall -Wextra -Werror)
 bench_names=(faults_t1 faults_t1_writer writer_ops_t1 faults_t2
@@ -161,6 +162,60 @@ expect_rc "$log" "$rc" 1 &&
 	expect_grep "$log" "^vma_lock_stats: \(c\) the handler resolved 64 faults \(64 pages read\)$" || st=1
 result "$st" "vma_lock_stats fails (a), (b) and (c) when the counters do not move; its userfaultfd handler sees every fault" "$log"
 
+# vma_lock_kunit against made-up KUnit debugfs results (6.1's format): it
+# passes a passing suite, fails a failing one and one that never ran (the
+# suite line says ok, no case line), and without results skips unless the
+# command line says the kernel has the suite.
+kunit_results() { # DIR SUITE-RESULT CASE-RESULT...
+	local dir=$1 suite=$2 n=0 r
+	shift 2
+	mkdir -p "$dir"
+	{ printf 'KTAP version 1\n1..1\n    KTAP version 1\n'
+	  printf '    # Subtest: per_vma_lock\n    1..5\n'
+	  for r in "$@"; do
+		n=$((n + 1))
+		printf '    %s %d vma_lock_test_%d\n' "$r" "$n" "$n"
+	  done
+	  printf '# per_vma_lock: pass:%d fail:0 skip:0 total:%d\n' "$n" "$n"
+	  printf '%s 1 per_vma_lock\n' "$suite"
+	} >"$dir/results"
+}
+kunit_results "$tmp/kunit-pass" ok ok ok ok ok ok
+kunit_results "$tmp/kunit-fail" "not ok" ok "not ok" ok ok ok
+kunit_results "$tmp/kunit-norun" ok
+echo "console=ttyS0 pervma.vma_lock_kunit=1 quiet" >"$tmp/cmdline-kunit"
+
+log=$tmp/kunit-pass.log
+rc=$(run "$log" "$tmp/vma_lock_kunit" --dir "$tmp/kunit-pass" --cmdline "$tmp/cmdline-kunit")
+st=0
+expect_rc "$log" "$rc" 0 && expect_grep "$log" "^    ok 5 vma_lock_test_5$" &&
+	expect_grep "$log" "^vma_lock_kunit: ok, 5 test cases passed" || st=1
+result "$st" "vma_lock_kunit prints the results and passes a passing suite" "$log"
+
+log=$tmp/kunit-fail.log
+rc=$(run "$log" "$tmp/vma_lock_kunit" --dir "$tmp/kunit-fail" --cmdline "$tmp/cmdline-kunit")
+st=0
+expect_rc "$log" "$rc" 1 && expect_grep "$log" "^vma_lock_kunit: FAIL: suite not ok, 2 \"not ok\" line" || st=1
+result "$st" "vma_lock_kunit fails a failing suite" "$log"
+
+log=$tmp/kunit-norun.log
+rc=$(run "$log" "$tmp/vma_lock_kunit" --dir "$tmp/kunit-norun" --cmdline "$tmp/cmdline-kunit")
+st=0
+expect_rc "$log" "$rc" 1 && expect_grep "$log" "0 test case\(s\) ran \(at least 5 expected\)" || st=1
+result "$st" "vma_lock_kunit fails a suite whose test cases did not run" "$log"
+
+log=$tmp/kunit-skip.log
+rc=$(run "$log" "$tmp/vma_lock_kunit" --dir "$tmp/kunit-none" --cmdline "$tmp/cmdline-plain")
+st=0
+expect_rc "$log" "$rc" 4 && expect_grep "$log" "the kernel does not have the per_vma_lock KUnit suite" || st=1
+result "$st" "vma_lock_kunit skips (4) without the suite's results" "$log"
+
+log=$tmp/kunit-missing.log
+rc=$(run "$log" "$tmp/vma_lock_kunit" --dir "$tmp/kunit-none" --cmdline "$tmp/cmdline-kunit")
+st=0
+expect_rc "$log" "$rc" 1 && expect_grep "$log" "FAIL: no .*kunit-none, but the kernel was built with the suite" || st=1
+result "$st" "vma_lock_kunit fails without results when the command line has pervma.vma_lock_kunit=1" "$log"
+
 log=$tmp/pft-all.log
 rc=$(run "$log" "$tmp/pft" --mode all --seconds 1)
 st=0
@@ -188,7 +243,7 @@ for p in "${progs[@]}"; do
 		expect_grep "$log" "--help" || st=1
 	result "$st" "$p --bogus is rejected with a clear message" "$log"
 
-	[ "$p" = vma_lock_stats ] && continue	# has no --seconds
+	case "$p" in vma_lock_stats|vma_lock_kunit) continue ;; esac	# no --seconds
 	log=$tmp/badval-$p.log
 	rc=$(run "$log" "$tmp/$p" --seconds 0)
 	st=0
