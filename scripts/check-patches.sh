@@ -71,7 +71,8 @@ check_header() {
 pass=0 fail=0
 for f in "${files[@]}"; do
 	problems=$(check_header "$f")
-	cp_out=$(perl "$CHECKPATCH" --root="$src" --quiet --no-summary --terse --show-types "$f" 2>&1)
+	cp_out=$(perl "$CHECKPATCH" --root="$src" --quiet --no-summary --terse --show-types \
+		--ignore FILE_PATH_CHANGES "$f" 2>&1)
 	cp_bad=$(echo "$cp_out" | grep -E ': (ERROR|WARNING):' || true)
 	if [ -z "$problems" ] && [ -z "$cp_bad" ]; then
 		pass=$((pass + 1))

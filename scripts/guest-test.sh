@@ -20,6 +20,7 @@ extra=("pervma.mode=test" "pervma.seconds=${TEST_SECONDS:-5}")
 # A kernel built with the per-VMA lock counters must show them: this makes
 # the vma_lock_stats test fail, instead of skip, when they are missing.
 grep -qx 'CONFIG_PER_VMA_LOCK_STATS=y' "$OUT/.config" && extra+=("pervma.vma_lock_stats=1")
+grep -qx 'CONFIG_PER_VMA_LOCK_KUNIT_TEST=y' "$OUT/.config" && extra+=("pervma.vma_lock_kunit=1")
 [ -n "${ONLY:-}" ] && extra+=("pervma.only=$ONLY")
 "$PERVMA_TOP/scripts/boot.sh" "$PVARCH" "$OUT/$IMAGE" "$OUT/pervma-tests.cpio" "$log" "${extra[@]}"
 boot_rc=$?
