@@ -5,6 +5,8 @@
 #
 # Usage: scripts/bisect-build.sh [ARCH]      (default x86_64)
 # Environment: FEATURES (default "on off"), DEBUG (default 0), BASE, ...
+#   FROM=K  build prefixes K and up only (the patches before are still
+#           applied), to go on after an interrupted run
 # Prints one line per prefix and build, then "bisect: N passed, N failed";
 # exits 1 if any prefix failed to build. Build logs stay in the build dirs.
 . "$(dirname "$0")/lib.sh"
@@ -13,9 +15,12 @@
 ARCH=${1:-x86_64}
 arch_setup "$ARCH"
 FEATURES=${FEATURES:-on off}
+FROM=${FROM:-0}
+case $FROM in '' | *[!0-9]*) die "FROM must be a prefix number, not '$FROM'" ;; esac
 S=$PERVMA_TOP/scripts
 "$S/base.sh" >/dev/null || exit 1
 read_series
+[ "$FROM" -le ${#PATCHES[@]} ] || die "FROM=$FROM: the series has only ${#PATCHES[@]} patches"
 
 tree=$PERVMA_CACHE/bisect/$BASE_TAG/linux
 rm -rf "$tree"
@@ -41,6 +46,7 @@ for k in $(seq 0 ${#PATCHES[@]}); do
 	else
 		name="(base)"
 	fi
+	[ "$k" -ge "$FROM" ] || continue
 	first_cfg=
 	for f in $FEATURES; do
 		t=$(date +%s)

@@ -7,7 +7,11 @@
 # Usage: scripts/boot.sh ARCH KERNEL INITRD LOG [KERNEL-ARGS...]
 # Environment: TIMEOUT (default 1200), CPUS (default 2), MEM (default 1G, in
 #   M or G), NUMA_NODES (default 1; more: that many NUMA nodes, a socket
-#   each, the CPUs and memory split evenly)
+#   each, the CPUs and memory split evenly), ICOUNT (unset: multi-threaded
+#   TCG; N: single-threaded TCG with -icount shift=N, where the guest's
+#   clock advances 2^N ns per guest instruction, so that time measured in
+#   the guest counts instructions, free of host noise; x86_64 guests with
+#   more than one CPU hang at SMP bring-up that way with QEMU 7.2: CPUS=1)
 . "$(dirname "$0")/lib.sh"
 
 [ $# -ge 4 ] || die "usage: scripts/boot.sh ARCH KERNEL INITRD LOG [KERNEL-ARGS...]"
@@ -18,6 +22,12 @@ shift 4
 [ -f "$INITRD" ] || die "no initramfs at $INITRD"
 command -v "$QEMU" >/dev/null || die "$QEMU not found (scripts/deps.sh installs it)"
 TIMEOUT=${TIMEOUT:-1200} CPUS=${CPUS:-2} MEM=${MEM:-1G} NUMA_NODES=${NUMA_NODES:-1}
+accel=(-accel tcg,thread=multi) mode=
+if [ -n "${ICOUNT:-}" ]; then
+	case "$ICOUNT" in [0-9] | 1[0-9]) ;; *) die "ICOUNT must be a shift from 0 to 19, not '$ICOUNT'" ;; esac
+	accel=(-accel tcg,thread=single -icount "shift=$ICOUNT,sleep=off")
+	mode=", icount shift=$ICOUNT"
+fi
 
 # NUMA_NODES > 1: one socket per node (the kernel warns about a cache
 # shared across nodes otherwise), memory split evenly.
@@ -46,9 +56,9 @@ case "$NUMA_NODES" in
 esac
 
 mkdir -p "$(dirname "$LOG")"
-note "booting $(basename "$KERNEL") on $PVARCH ($CPUS CPUs${numa:+, $NUMA_NODES NUMA nodes}, timeout ${TIMEOUT}s), console: $LOG"
+note "booting $(basename "$KERNEL") on $PVARCH ($CPUS CPUs${numa:+, $NUMA_NODES NUMA nodes}, timeout ${TIMEOUT}s$mode), console: $LOG"
 start=$(date +%s)
-timeout -k 10 "$TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" -accel tcg,thread=multi \
+timeout -k 10 "$TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" "${accel[@]}" \
 	-smp "$smp" -m "$MEM" "${numa[@]}" -nographic -no-reboot -monitor none -serial stdio \
 	-kernel "$KERNEL" -initrd "$INITRD" \
 	-append "console=$CONSOLE panic=-1 loglevel=7 pervma.cpus=$CPUS $*" \

@@ -12,24 +12,25 @@
 #                  semantic patch on the patched tree changes nothing
 #   maple tree     the tree's userspace maple tree suite and pervma's RCU-mode
 #                  stress test (scripts/maple-test.sh)
-#   x86_64         debug build (lockdep, KASAN, DEBUG_VM, ...), boot, tests
-#   arm64, powerpc build, boot, tests
-#   x86_64-off     the feature off (FEATURE=off): build, boot, tests
+#   ARCH-on-debug  for x86_64, arm64 and powerpc: debug build (lockdep,
+#                  KASAN, DEBUG_VM, ...) with the feature on, boot, tests
+#   ARCH-off       the same arches with the feature off (FEATURE=off):
+#                  build, boot, tests
 #
 # A stage that fails does not stop the others (a boot is skipped when its
 # build failed). Prints a summary and "N passed, N failed"; exits 1 if any
 # stage failed. Environment: ARCHS (default "x86_64 arm64 powerpc"),
-# DEBUG_ARCHS (archs built with debug.config, default x86_64), OFF_ARCHS
-# (archs also built and tested with the feature off, FEATURE=off; default
-# x86_64, empty for none),
+# DEBUG_ARCHS (those of ARCHS built with debug.config, default all three),
+# OFF_ARCHS (archs also built and tested with the feature off,
+# FEATURE=off; default all three, empty for none),
 # TEST_SECONDS (stress-test time in the guest, default 5), MAPLE_SECONDS
 # (RCU stress time on the host, default 20).
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 0 ] || die "check.sh takes no arguments (see the environment variables in its header)"
 ARCHS=${ARCHS:-x86_64 arm64 powerpc}
-DEBUG_ARCHS=${DEBUG_ARCHS:-x86_64}
-OFF_ARCHS=${OFF_ARCHS-x86_64}
+DEBUG_ARCHS=${DEBUG_ARCHS-x86_64 arm64 powerpc}
+OFF_ARCHS=${OFF_ARCHS-x86_64 arm64 powerpc}
 for a in $ARCHS $OFF_ARCHS; do (arch_setup "$a") || exit 1; done
 S=$PERVMA_TOP/scripts
 T0=$(date +%s)
@@ -83,25 +84,27 @@ else
 	results+=("skip    maple tree: userspace suite + RCU stress (series did not apply)")
 fi
 
+# arch_stages ARCH FEATURE DEBUG: build that kernel, then boot it and run
+# the guest tests.
+arch_stages() {
+	local flav
+	flav=$(flavour_name "$2" "$3")
+	if [ $applied = 1 ] &&
+		stage "$1-$flav: build" env DEBUG="$3" FEATURE="$2" "$S/build.sh" "$1"; then
+		stage "$1-$flav: boot + tests" env DEBUG="$3" FEATURE="$2" "$S/guest-test.sh" "$1"
+	else
+		results+=("skip    $1-$flav: boot + tests (no kernel)")
+	fi
+}
+
 for a in $ARCHS; do
 	debug=0
 	case " $DEBUG_ARCHS " in *" $a "*) debug=1 ;; esac
-	flav=$(flavour_name on $debug)
-	if [ $applied = 1 ] && stage "$a-$flav: build" env DEBUG=$debug FEATURE=on "$S/build.sh" "$a"; then
-		stage "$a-$flav: boot + tests" env DEBUG=$debug FEATURE=on "$S/guest-test.sh" "$a"
-	else
-		results+=("skip    $a-$flav: boot + tests (no kernel)")
-	fi
+	arch_stages "$a" on $debug
 done
-
 # The feature off: the kernel must behave as the base does.
 for a in $OFF_ARCHS; do
-	flav=$(flavour_name off 0)
-	if [ $applied = 1 ] && stage "$a-$flav: build" env DEBUG=0 FEATURE=off "$S/build.sh" "$a"; then
-		stage "$a-$flav: boot + tests" env DEBUG=0 FEATURE=off "$S/guest-test.sh" "$a"
-	else
-		results+=("skip    $a-$flav: boot + tests (no kernel)")
-	fi
+	arch_stages "$a" off 0
 done
 
 echo
