@@ -13,7 +13,8 @@
 #   maple tree     the tree's userspace maple tree suite and pervma's RCU-mode
 #                  stress test (scripts/maple-test.sh)
 #   ARCH-on-debug  for x86_64, arm64 and powerpc: debug build (lockdep,
-#                  KASAN, DEBUG_VM, ...) with the feature on, boot, tests
+#                  KASAN, DEBUG_VM, ...) with the feature on, boot, tests;
+#                  powerpc boots twice, with the radix and the hash MMU
 #   ARCH-off       the same arches with the feature off (FEATURE=off):
 #                  build, boot, tests
 #
@@ -92,6 +93,12 @@ arch_stages() {
 	if [ $applied = 1 ] &&
 		stage "$1-$flav: build" env DEBUG="$3" FEATURE="$2" "$S/build.sh" "$1"; then
 		stage "$1-$flav: boot + tests" env DEBUG="$3" FEATURE="$2" "$S/guest-test.sh" "$1"
+		# The powerpc guest runs the radix MMU; the fault path under the
+		# hash MMU gets a boot of its own.
+		if [ "$1" = powerpc ] && [ "$2" = on ]; then
+			stage "$1-$flav: boot + tests, hash MMU" env KERNEL_ARGS=disable_radix \
+				DEBUG="$3" FEATURE="$2" "$S/guest-test.sh" "$1"
+		fi
 	else
 		results+=("skip    $1-$flav: boot + tests (no kernel)")
 	fi
