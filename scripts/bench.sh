@@ -11,7 +11,10 @@
 #                  work tree ("pervma");
 #                  maple-rcu: the work tree with the maple tree's RCU mode
 #                  disabled ("rcu-off", MAPLE_RCU=off) against the same tree
-#                  as it is ("rcu-on"): what RCU mode costs
+#                  as it is ("rcu-on"): what RCU mode costs. Both with the
+#                  per-VMA lock off (FEATURE=off): its lockless VMA lookup
+#                  needs RCU mode, so a kernel with both on and RCU mode
+#                  off would be unsafe
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] || die "usage: scripts/bench.sh ARCH"
@@ -26,8 +29,8 @@ series)
 	names=(base pervma) tag=
 	;;
 maple-rcu)
-	base_img=$(MAPLE_RCU=off FEATURE=on DEBUG=0 "$S/build.sh" "$PVARCH") || exit 1
-	patched_img=$(MAPLE_RCU=on FEATURE=on DEBUG=0 "$S/build.sh" "$PVARCH") || exit 1
+	base_img=$(MAPLE_RCU=off FEATURE=off DEBUG=0 "$S/build.sh" "$PVARCH") || exit 1
+	patched_img=$(MAPLE_RCU=on FEATURE=off DEBUG=0 "$S/build.sh" "$PVARCH") || exit 1
 	names=(rcu-off rcu-on) tag=-maple-rcu
 	;;
 *) die "BENCH_COMPARE must be series or maple-rcu, not '$BENCH_COMPARE'" ;;
