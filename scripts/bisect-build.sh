@@ -7,6 +7,8 @@
 # Environment: FEATURES (default "on off"), DEBUG (default 0), BASE, ...
 #   FROM=K  build prefixes K and up only (the patches before are still
 #           applied), to go on after an interrupted run
+#   TO=K    stop after prefix K (default: the whole series); FROM=K TO=K
+#           builds the one prefix a changed patch ends
 # Prints one line per prefix and build, then "bisect: N passed, N failed";
 # exits 1 if any prefix failed to build. Build logs stay in the build dirs.
 . "$(dirname "$0")/lib.sh"
@@ -17,10 +19,15 @@ arch_setup "$ARCH"
 FEATURES=${FEATURES:-on off}
 FROM=${FROM:-0}
 case $FROM in '' | *[!0-9]*) die "FROM must be a prefix number, not '$FROM'" ;; esac
+TO=${TO:-}
+case $TO in *[!0-9]*) die "TO must be a prefix number, not '$TO'" ;; esac
 S=$PERVMA_TOP/scripts
 "$S/base.sh" >/dev/null || exit 1
 read_series
 [ "$FROM" -le ${#PATCHES[@]} ] || die "FROM=$FROM: the series has only ${#PATCHES[@]} patches"
+TO=${TO:-${#PATCHES[@]}}
+[ "$TO" -le ${#PATCHES[@]} ] || die "TO=$TO: the series has only ${#PATCHES[@]} patches"
+[ "$FROM" -le "$TO" ] || die "FROM=$FROM is after TO=$TO"
 
 tree=$PERVMA_CACHE/bisect/$BASE_TAG/linux
 rm -rf "$tree"
@@ -38,7 +45,7 @@ done
 
 export QUILT_PATCHES=$PATCHES_DIR QUILT_SERIES=$SERIES QUILT_PC=.pc
 pass=0 fail=0
-for k in $(seq 0 ${#PATCHES[@]}); do
+for k in $(seq 0 "$TO"); do
 	if [ "$k" -gt 0 ]; then
 		name=${PATCHES[$((k - 1))]}
 		(cd "$tree" && quilt --quiltrc "$S/quiltrc" push -q --fuzz=0 >/dev/null) ||

@@ -5,7 +5,8 @@
 # a series whose second patch has a broken second hunk must fail, name the
 # patch and the hunk, exit non-zero and leave the tree exactly as it was,
 # for quilt on a user's tree (KSRC), git am on a user's git tree, and the
-# cached work tree. The good series must apply.
+# cached work tree. The good series must apply. Also: bisect-build.sh
+# refuses a bad prefix range before building anything.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -135,5 +136,18 @@ rc=$?
 st=0
 expect_rc "$log" $rc 1 && expect_grep "$log" "series lists 'no-such.patch'" || st=1
 result $st "a series naming a missing patch is refused" "$log"
+
+# --- make bisect's prefix range (checked before anything is built) -----------
+log=$tmp/bisect-to.log
+apply "$log" TO=1x "$top/scripts/bisect-build.sh"
+rc=$?
+st=0
+expect_rc "$log" $rc 1 && expect_grep "$log" "TO must be a prefix number, not '1x'" || st=1
+log2=$tmp/bisect-from.log
+apply "$log2" FROM=x "$top/scripts/bisect-build.sh"
+rc=$?
+expect_rc "$log2" $rc 1 && expect_grep "$log2" "FROM must be a prefix number, not 'x'" || st=1
+cat "$log2" >>"$log"
+result $st "bisect-build.sh refuses a FROM or TO that is not a prefix number" "$log"
 
 tap_done
