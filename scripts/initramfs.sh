@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Make the guest initramfs for ARCH: Debian's static busybox, tests/guest/init,
-# pervma's static test programs and benchmark (tests/guest, tests/bench) and
-# the base tree's mm selftests named in tests/guest/list.
+# pervma's static test programs and benchmark (tests/guest, tests/bench),
+# the base tree's mm selftests named in tests/guest/list, and the test
+# modules (tests/kmod) in /tests/mod.
 #
 # Usage: scripts/initramfs.sh ARCH OUTPUT.cpio [BUILD_DIR]
 # With BUILD_DIR (a kernel build dir of the work tree), the selftests are
 # compiled against the tree's own uapi headers, exported there by
 # `make headers` (incremental, seconds); without it, against the libc's.
+# With BUILD_DIR and CONFIG_MODULES=y there, the test modules are built
+# against that kernel by scripts/kmod.sh (the guest tests that need them
+# skip elsewhere); a module that does not build, or does not link, fails
+# the script.
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: scripts/initramfs.sh ARCH OUTPUT.cpio [BUILD_DIR]"
@@ -105,6 +110,13 @@ for prog in $(cut -d'|' -f3 "$stage/tests/list" "$stage/tests/bench.list" | awk 
 	esac
 done
 rm -f "$stage/cc.log"
+
+if [ -n "$KHDR" ] && grep -qx 'CONFIG_MODULES=y' "$3/.config"; then
+	kos=$("$PERVMA_TOP/scripts/kmod.sh" "$PVARCH" "$3") || exit 1
+	mkdir -p "$stage/tests/mod"
+	# shellcheck disable=SC2086 # one path per line, no spaces
+	cp $kos "$stage/tests/mod/" || die "cannot copy the test modules"
+fi
 
 mkdir -p "$(dirname "$OUTPUT")"
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$OUTPUT.tmp" ||
