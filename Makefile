@@ -28,7 +28,7 @@ S := scripts
 
 .PHONY: all run deps base apply apply-git build boot test check check-host \
 	check-patches conversion check-conversion compile-check bisect bench \
-	clean-work help
+	audit clean-work help
 
 all: run
 
@@ -92,6 +92,11 @@ compile-check: apply
 ## bisect: build every prefix of the series for ARCH, FEATURE on and off
 bisect: deps
 	@$(S)/bisect-build.sh $(ARCH)
+
+## audit: every vm_flags write reachable without the mmap write lock
+##   (scripts/audit-vma-lock.sh on the work tree or KSRC)
+audit: apply
+	@$(S)/audit-vma-lock.sh
 
 ## bench: base vs patched kernel for ARCH, alternating boots (RUNS=5)
 bench: deps
