@@ -17,13 +17,19 @@
 #                  powerpc boots twice, with the radix and the hash MMU
 #   ARCH-off       the same arches with the feature off (FEATURE=off):
 #                  build, boot, tests
+#   ARCH-on        the feature on without the debug options, as a
+#                  distribution ships it (x86_64): build; a module that is
+#                  not GPL-licensed links against it (tests/kmod/abi);
+#                  boot, tests
 #
 # A stage that fails does not stop the others (a boot is skipped when its
 # build failed). Prints a summary and "N passed, N failed"; exits 1 if any
 # stage failed. Environment: ARCHS (default "x86_64 arm64 powerpc"),
 # DEBUG_ARCHS (those of ARCHS built with debug.config, default all three),
 # OFF_ARCHS (archs also built and tested with the feature off,
-# FEATURE=off; default all three, empty for none),
+# FEATURE=off; default all three, empty for none), ON_ARCHS (archs also
+# built and tested with the feature on and no debug options; default
+# x86_64, empty for none),
 # TEST_SECONDS (stress-test time in the guest, default 5), MAPLE_SECONDS
 # (RCU stress time on the host, default 20).
 . "$(dirname "$0")/lib.sh"
@@ -32,7 +38,8 @@
 ARCHS=${ARCHS:-x86_64 arm64 powerpc}
 DEBUG_ARCHS=${DEBUG_ARCHS-x86_64 arm64 powerpc}
 OFF_ARCHS=${OFF_ARCHS-x86_64 arm64 powerpc}
-for a in $ARCHS $OFF_ARCHS; do (arch_setup "$a") || exit 1; done
+ON_ARCHS=${ON_ARCHS-x86_64}
+for a in $ARCHS $OFF_ARCHS $ON_ARCHS; do (arch_setup "$a") || exit 1; done
 S=$PERVMA_TOP/scripts
 T0=$(date +%s)
 results=()
@@ -70,7 +77,7 @@ apply_git_scratch() {
 }
 
 stage "deps" "$S/deps.sh"
-for t in programs apply check-log check-patches cocci gen-conversion maple; do
+for t in programs apply check-log check-patches cocci cocci-context gen-conversion kmod maple; do
 	stage "host tests: $t" bash "$PERVMA_TOP/tests/host/$t.sh"
 done
 stage "base $BASE_PKG $BASE_VERSION" "$S/base.sh"
@@ -92,6 +99,12 @@ arch_stages() {
 	flav=$(flavour_name "$2" "$3")
 	if [ $applied = 1 ] &&
 		stage "$1-$flav: build" env DEBUG="$3" FEATURE="$2" "$S/build.sh" "$1"; then
+		# What a distribution ships: a module of another licence that
+		# uses the vm_flags modifiers and VMA locks must link.
+		if [ "$2" = on ] && [ "$3" = 0 ]; then
+			stage "$1-$flav: a module that is not GPL-licensed links" \
+				"$S/kmod.sh" "$1" "$(build_dir "$1" on 0)" pervma_abi
+		fi
 		stage "$1-$flav: boot + tests" env DEBUG="$3" FEATURE="$2" "$S/guest-test.sh" "$1"
 		# The powerpc guest runs the radix MMU; the fault path under the
 		# hash MMU gets a boot of its own.
@@ -112,6 +125,12 @@ done
 # The feature off: the kernel must behave as the base does.
 for a in $OFF_ARCHS; do
 	arch_stages "$a" off 0
+done
+# The feature on, as a distribution builds it (no lockdep, KASAN, ...).
+for a in $ON_ARCHS; do
+	case " $DEBUG_ARCHS " in
+	*" $a "*) arch_stages "$a" on 0 ;;
+	esac	# else the ARCHS loop built it so already
 done
 
 echo
