@@ -23,6 +23,11 @@ else
 	files=("$@")
 fi
 for f in "${files[@]}"; do [ -f "$f" ] || die "no such patch: $f"; done
+# Absolute paths: given a relative path to a file git tracks, checkpatch
+# reads the file as source rather than as a patch.
+for i in "${!files[@]}"; do
+	case "${files[$i]}" in /*) ;; *) files[$i]=$PWD/${files[$i]} ;; esac
+done
 
 src=$("$(dirname "$0")/base.sh") || exit 1
 CHECKPATCH=$src/scripts/checkpatch.pl
